@@ -1,0 +1,251 @@
+"""The NumPy kernel: draw the pairs and weights of a mixup, then apply them.
+
+A *draw* says, for each synthetic row ``r``, which two source rows it mixes and
+with what weight::
+
+    out[r] = lam[r] * x[first[r]] + (1 - lam[r]) * x[second[r]]
+
+Every backend (pandas frames, arrays, torch tensors, Dask partitions) applies
+the same :class:`Draw`, so given one draw they agree. Nothing here validates
+user input: the public functions do that first.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+# Synthetic rows are drawn in chunks of this many, each chunk from its own child
+# generator: the result depends on the seed alone, never on the number of threads.
+DRAW_CHUNK = 1 << 16
+# Below this many values of work, threads cost more than they save.
+_PARALLEL_MIN_VALUES = 1 << 20
+
+
+@lru_cache(maxsize=1)
+def _pool() -> ThreadPoolExecutor:
+    return ThreadPoolExecutor(max_workers=min(2, os.cpu_count() or 1), thread_name_prefix="mixupy")
+
+
+def run_parallel(fn: Callable[[int], None], count: int, work: int) -> None:
+    """Call ``fn(0) ... fn(count - 1)``, on up to two threads when ``work`` is large.
+
+    The calls must write to disjoint outputs; NumPy releases the GIL in the loops
+    used here, so two cores do twice the work.
+    """
+    if count > 1 and work >= _PARALLEL_MIN_VALUES and (os.cpu_count() or 1) > 1:
+        list(_pool().map(fn, range(count)))
+    else:
+        for k in range(count):
+            fn(k)
+
+
+@dataclass(frozen=True)
+class Draw:
+    """Which rows each synthetic row mixes, and with what weight.
+
+    Attributes
+    ----------
+    first, second : ndarray of intp, shape (size,)
+        Positions of the two source rows. ``first`` is the row that gets weight
+        ``lam``; under the label-preserving mode it is the dominant one.
+    lam : ndarray of float64, shape (size,)
+        Weight of ``first``, in [0, 1].
+    tiles : int
+        ``first[: tiles * n]`` is ``arange(n)`` repeated ``tiles`` times, which
+        lets the appliers read those rows in place instead of gathering them.
+    """
+
+    first: np.ndarray
+    second: np.ndarray
+    lam: np.ndarray
+    tiles: int = 0
+
+    def __len__(self) -> int:
+        return int(self.lam.shape[0])
+
+
+def sample_lambda(alpha: float, size: int, rng: np.random.Generator, *, dominant: bool = False) -> np.ndarray:
+    """Draw ``size`` weights from Beta(alpha, alpha).
+
+    ``alpha == 0`` is the limit of Beta(alpha, alpha) as alpha goes to 0: each
+    weight is 0 or 1 with equal chance, so every mix is a copy of one source.
+    With ``dominant=True`` each weight becomes ``max(lam, 1 - lam)``.
+    """
+    if alpha == 0:
+        lam = rng.integers(0, 2, size=size).astype(np.float64)
+    else:
+        lam = rng.beta(alpha, alpha, size=size)
+        # For tiny alpha, Beta draws can underflow to 0/0; such a draw is a copy.
+        bad = np.isnan(lam)
+        if bad.any():
+            lam[bad] = rng.integers(0, 2, size=int(bad.sum()))
+    if dominant:
+        np.maximum(lam, 1.0 - lam, out=lam)
+    return lam
+
+
+def draw_first(n: int, size: int, rng: np.random.Generator) -> tuple[np.ndarray, int]:
+    """First sources: every row once per full pass, then a random subset, in row order.
+
+    Returns the positions and the number of full passes (``tiles``).
+    """
+    tiles, rest = divmod(size, n)
+    parts = [np.arange(n, dtype=np.intp)] * tiles
+    if rest:
+        parts.append(np.sort(rng.choice(n, size=rest, replace=False)).astype(np.intp))
+    return np.concatenate(parts), tiles
+
+
+class Partners:
+    """Draws a uniformly random partner for each first source.
+
+    A row is never its own partner when another row can be chosen. With
+    ``groups`` (integer codes, one per row) partners come from the same group;
+    a row alone in its group is paired with itself (an exact copy).
+    """
+
+    def __init__(self, n: int, groups: np.ndarray | None = None) -> None:
+        self.n = n
+        self.groups = groups
+        if groups is not None:
+            self.order = np.argsort(groups, kind="stable").astype(np.intp)
+            self.counts = np.bincount(groups)
+            self.starts = np.concatenate(([0], np.cumsum(self.counts)[:-1])).astype(np.intp)
+            self.rank = np.empty(n, dtype=np.intp)  # position of each row inside its group
+            self.rank[self.order] = np.arange(n) - np.repeat(self.starts, self.counts)
+
+    def sample(self, first: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+        if self.groups is None:
+            if self.n == 1:
+                return first.copy()
+            second = rng.integers(0, self.n - 1, size=first.shape[0]).astype(np.intp)
+            second += second >= first  # skip the row itself: uniform over the other n - 1
+            return second
+        g = self.groups[first]
+        size_g = self.counts[g]
+        offset = rng.integers(1, np.maximum(size_g, 2))
+        offset[size_g == 1] = 0
+        return self.order[self.starts[g] + (self.rank[first] + offset) % size_g]
+
+
+def draw(
+    n: int,
+    size: int,
+    alpha: float,
+    rng: np.random.Generator,
+    *,
+    groups: np.ndarray | None = None,
+    dominant: bool = False,
+    first: np.ndarray | None = None,
+) -> Draw:
+    """Draw a whole mixup: first sources, partners and weights.
+
+    Parameters
+    ----------
+    n : int
+        Number of source rows.
+    size : int
+        Number of synthetic rows (ignored when ``first`` is given).
+    alpha : float
+        Beta(alpha, alpha) parameter, >= 0.
+    rng : numpy.random.Generator
+        Advanced by a fixed amount; partners and weights come from child
+        generators spawned from it, one per :data:`DRAW_CHUNK` rows.
+    groups : ndarray of int, optional
+        Class codes: partners are drawn within the same class.
+    dominant : bool
+        Fold each weight to ``max(lam, 1 - lam)`` so ``first`` dominates.
+    first : ndarray of int, optional
+        First sources chosen by the caller (for example minority rows only).
+    """
+    tiles = 0
+    if first is None:
+        first, tiles = draw_first(n, size, rng)
+    size = first.shape[0]
+    partners = Partners(n, groups)
+    n_chunks = max(1, -(-size // DRAW_CHUNK))
+    seeds = np.random.SeedSequence(rng.integers(0, 2**63, size=4)).spawn(n_chunks)
+    second = np.empty(size, dtype=np.intp)
+    lam = np.empty(size, dtype=np.float64)
+
+    def work(k: int) -> None:
+        chunk_rng = np.random.default_rng(seeds[k])
+        rows = slice(k * DRAW_CHUNK, (k + 1) * DRAW_CHUNK)
+        second[rows] = partners.sample(first[rows], chunk_rng)
+        lam[rows] = sample_lambda(alpha, second[rows].shape[0], chunk_rng, dominant=dominant)
+
+    run_parallel(work, n_chunks, size * 8)
+    return Draw(first=first, second=second, lam=lam, tiles=tiles)
+
+
+def _mix_column(
+    column: np.ndarray, d: Draw, lam: np.ndarray, mlam: np.ndarray, out: np.ndarray, tmp: np.ndarray
+) -> None:
+    """``out[:] = lam * column[first] + mlam * column[second]`` without large temporaries."""
+    if column.dtype != out.dtype:
+        column = column.astype(out.dtype)
+    n = column.shape[0]
+    done = d.tiles * n
+    for t in range(d.tiles):  # first sources read in place, no gather
+        seg = slice(t * n, (t + 1) * n)
+        np.multiply(column, lam[seg], out=out[seg])
+    if done < len(d):
+        rest = slice(done, None)
+        np.take(column, d.first[rest], out=tmp[rest], mode="clip")
+        np.multiply(tmp[rest], lam[rest], out=out[rest])
+    np.take(column, d.second, out=tmp, mode="clip")
+    tmp *= mlam
+    out += tmp
+
+
+def mix_columns(columns: list[np.ndarray], d: Draw, dtype: np.dtype, *, keep_originals: bool = False) -> np.ndarray:
+    """Mix a list of equally long 1-D columns with one draw.
+
+    Returns an array of shape ``(len(columns), rows)`` in ``dtype``, C-ordered,
+    so that its transpose is a column-major table. With ``keep_originals`` the
+    first ``n`` entries of each row are the source values, the mixed ones follow.
+    """
+    n = columns[0].shape[0] if columns else 0
+    offset = n if keep_originals else 0
+    out = np.empty((len(columns), offset + len(d)), dtype=dtype)
+    lam = d.lam.astype(dtype, copy=False)
+    mlam = (1.0 - d.lam).astype(dtype, copy=False)
+    n_threads = 2
+
+    def work(k: int) -> None:
+        tmp = np.empty(len(d), dtype=dtype)
+        for j in range(k, len(columns), n_threads):
+            if keep_originals:
+                out[j, :n] = columns[j]
+            _mix_column(columns[j], d, lam, mlam, out[j, offset:], tmp)
+
+    run_parallel(work, min(n_threads, len(columns)), len(d) * len(columns))
+    return out
+
+
+def mix_rows(x: np.ndarray, d: Draw) -> np.ndarray:
+    """Mix the rows (first axis) of an array of any rank with one draw.
+
+    Integer and bool arrays are mixed in float64; floating arrays keep their dtype.
+    """
+    dtype = x.dtype if x.dtype.kind == "f" else np.dtype(np.float64)
+    shape = (len(d),) + (1,) * (x.ndim - 1)
+    lam = d.lam.astype(dtype, copy=False).reshape(shape)
+    out = np.multiply(np.take(x, d.first, axis=0), lam, dtype=dtype)
+    out += np.take(x, d.second, axis=0) * (1 - lam)
+    return out
+
+
+def mix_codes(codes: np.ndarray, n_classes: int, d: Draw, dtype: type = np.float64) -> np.ndarray:
+    """Mixed one-hot labels, shape ``(len(d), n_classes)``, from integer class codes."""
+    out: np.ndarray = np.zeros((len(d), n_classes), dtype=dtype)
+    rows = np.arange(len(d))
+    out[rows, codes[d.first]] = d.lam
+    out[rows, codes[d.second]] += 1.0 - d.lam  # each row appears once, so += is safe
+    return out

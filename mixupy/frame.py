@@ -1,0 +1,288 @@
+"""``mixup(df)``: mixup for pandas DataFrames.
+
+The frame is taken apart once into NumPy columns, mixed by the kernel in
+:mod:`mixupy._core`, and rebuilt once, keeping column names and order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from mixupy import _core
+from mixupy._validation import (
+    check_alpha,
+    check_batch_size,
+    check_bool,
+    check_columns_exist,
+    check_frame,
+    check_label_mode,
+    check_numeric_columns,
+    check_probability_rows,
+    check_random_state,
+    column_values,
+)
+
+__all__ = ["mixup"]
+
+
+@dataclass
+class LabelSpec:
+    """What the ``labels`` argument names, once resolved against the frame."""
+
+    kind: str | None = None  # None, "onehot" or "class"
+    columns: list[Hashable] = field(default_factory=list)
+    codes: np.ndarray | None = None  # class code of each row, where the labels are hard
+    classes: list[Any] = field(default_factory=list)
+
+
+def resolve_labels(data: pd.DataFrame, labels: Any, *, need_codes: bool) -> LabelSpec:
+    """Validate ``labels`` against ``data`` and compute class codes when ``need_codes``.
+
+    A list (or tuple, Index, array) that is not itself a column name names one-hot
+    or probability columns; any other value names one class column.
+    """
+    if labels is None:
+        return LabelSpec()
+    # A tuple is a name only when it is a (MultiIndex) column; other tuples list columns.
+    is_name = labels in data.columns if isinstance(labels, tuple) else isinstance(labels, Hashable)
+    if is_name:
+        check_columns_exist(data, [labels], "labels")
+        series = data[labels]
+        if series.isna().any():
+            msg = (
+                f"`labels` column {labels!r} holds {int(series.isna().sum())} missing value(s); "
+                "every row needs a class. Hint: drop those rows or fill them with a class of their own."
+            )
+            raise ValueError(msg)
+        codes, uniques = pd.factorize(series, sort=True)
+        return LabelSpec("class", [labels], codes.astype(np.intp), list(uniques))
+    columns = list(labels)
+    if not columns:
+        msg = "`labels` must name at least one column; got an empty list."
+        raise ValueError(msg)
+    if len(set(columns)) != len(columns):
+        msg = f"`labels` names a column more than once: {columns}."
+        raise ValueError(msg)
+    check_columns_exist(data, columns, "labels")
+    check_numeric_columns(data, columns, "labels")
+    matrix = np.column_stack([column_values(data[c], "labels") for c in columns])
+    check_probability_rows(matrix, columns)
+    spec = LabelSpec("onehot", columns)
+    if need_codes:
+        if not np.isin(matrix, (0, 1)).all():
+            msg = (
+                f"`labels` columns {columns} hold soft probabilities, but within_class=True needs "
+                "hard labels (exactly one 1 per row) to know each row's class."
+            )
+            raise ValueError(msg)
+        spec.codes = matrix.argmax(axis=1).astype(np.intp)
+        spec.classes = columns
+    return spec
+
+
+def output_dtype(dtype: Any) -> np.dtype:
+    """float32 and float16 stay as they are; every other numeric dtype becomes float64."""
+    if isinstance(dtype, np.dtype) and dtype in (np.float16, np.float32):
+        return dtype
+    return np.dtype(np.float64)
+
+
+def mixup(
+    data: pd.DataFrame,
+    alpha: float = 4,
+    concat: bool = False,
+    batch_size: int | None = None,
+    *,
+    labels: Hashable | Sequence[Hashable] | None = None,
+    label_mode: str = "mix",
+    within_class: bool = False,
+    random_state: int | np.random.Generator | None = None,
+) -> pd.DataFrame:
+    """Create synthetic rows as convex combinations of pairs of rows.
+
+    Each synthetic row is ``lam * x_i + (1 - lam) * x_j`` for two rows ``i`` and
+    ``j`` of ``data`` and its own ``lam ~ Beta(alpha, alpha)`` (Zhang et al.,
+    "mixup: Beyond Empirical Risk Minimization", 2017). The rows ``i`` are every
+    row in order, repeated or subsampled to ``batch_size``; each partner ``j`` is
+    drawn uniformly from the other rows.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        Numeric columns (int, float, bool) and, when ``labels`` names one, a class
+        column of any dtype. No missing or infinite values.
+    alpha : float, default 4
+        Strength of interpolation, >= 0. ``alpha=0`` means no interpolation: each
+        synthetic row is a copy of one original row.
+    concat : bool, default False
+        Return the original rows first, unchanged, then the synthetic rows.
+    batch_size : int, optional
+        Number of synthetic rows, any positive integer; defaults to ``len(data)``.
+    labels : column name or list of column names, optional
+        None mixes every column alike (as mixupy 0.1.2 did). A list names one-hot
+        or probability columns. A single name is a class column of any dtype; with
+        ``label_mode="mix"`` it becomes one probability column per class, named
+        ``f"{labels}_{class}"`` as :func:`pandas.get_dummies` names them.
+    label_mode : {"mix", "dominant"}, default "mix"
+        "mix" mixes labels with the same ``lam`` as the features. "dominant"
+        preserves labels: ``lam`` becomes ``max(lam, 1 - lam)`` and the synthetic
+        row carries the exact label of its dominant row ``i``.
+    within_class : bool, default False
+        Draw both rows of each pair from the same class; labels stay exact. A class
+        with a single row yields copies of that row.
+    random_state : None, int or numpy.random.Generator, optional
+        Seed or generator; the same seed gives the same result. The global NumPy
+        random state is never read or changed.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``batch_size`` synthetic rows (after ``len(data)`` original rows when
+        ``concat=True``) with a fresh ``RangeIndex``. Columns and their order are
+        kept. float32 and float16 columns keep their dtype; int, bool and nullable
+        columns become float64. Labels kept exact keep their dtype.
+
+    Raises
+    ------
+    TypeError
+        ``data`` is not a DataFrame, a column is not numeric, or a parameter has
+        the wrong type.
+    ValueError
+        Missing or infinite values, an empty frame, a parameter out of range, or
+        labels that are unknown or not one-hot / probabilities.
+
+    See Also
+    --------
+    pandas.get_dummies : one-hot encode categorical columns first.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from mixupy import mixup
+    >>> df = pd.DataFrame({"x": [0.0, 10.0], "a": [1, 0], "b": [0, 1]})
+    >>> out = mixup(df, alpha=1, random_state=0)
+    >>> out.shape
+    (2, 3)
+    >>> bool((out["a"] + out["b"] == 1).all())  # mixed labels still sum to 1
+    True
+    >>> bool(((out["x"] / 10 - out["b"]).abs() < 1e-12).all())  # x and labels share lam
+    True
+
+    Keep the original rows and the class of each synthetic row's dominant source:
+
+    >>> iris = pd.DataFrame({"petal": [1.4, 1.3, 4.7, 4.5], "species": ["a", "a", "b", "b"]})
+    >>> out = mixup(iris, concat=True, labels="species", label_mode="dominant", random_state=1)
+    >>> len(out), list(out["species"][:4])
+    (8, ['a', 'a', 'b', 'b'])
+    """
+    data = check_frame(data)
+    alpha = check_alpha(alpha)
+    concat = check_bool(concat, "concat")
+    n = len(data)
+    size = check_batch_size(batch_size, n)
+    label_mode = check_label_mode(label_mode)
+    within_class = check_bool(within_class, "within_class")
+    rng = check_random_state(random_state)
+    exact = within_class or label_mode == "dominant"
+    if exact and labels is None:
+        option = "within_class=True" if within_class else 'label_mode="dominant"'
+        msg = (
+            f"{option} needs labels: pass labels='class_column' or a list of one-hot columns, "
+            "e.g. labels=['setosa', 'versicolor', 'virginica']."
+        )
+        raise ValueError(msg)
+
+    spec = resolve_labels(data, labels, need_codes=within_class)
+    kept = spec.columns if (exact or spec.kind == "class") else []
+    mixed: list[Hashable] = [c for c in data.columns if c not in kept]
+    check_numeric_columns(data, mixed)
+    values = _numeric_values(data, mixed)
+
+    d = _core.draw(
+        n,
+        size,
+        alpha,
+        rng,
+        groups=spec.codes if within_class else None,
+        dominant=label_mode == "dominant",
+    )
+    return _assemble(data, d, values, spec, kept, concat=concat, expand=spec.kind == "class" and not exact)
+
+
+def _numeric_values(data: pd.DataFrame, columns: list[Hashable]) -> dict[Hashable, np.ndarray]:
+    """Each column's values as a NumPy array, checked for missing and infinite values on up to two threads."""
+    arrays: list[np.ndarray | None] = [None] * len(columns)
+
+    def work(k: int) -> None:
+        for j in range(k, len(columns), 2):
+            arrays[j] = column_values(data[columns[j]])
+
+    _core.run_parallel(work, min(2, len(columns)), len(data) * len(columns))
+    return {c: a for c, a in zip(columns, arrays, strict=True) if a is not None}
+
+
+def _assemble(
+    data: pd.DataFrame,
+    d: _core.Draw,
+    values: dict[Hashable, np.ndarray],
+    spec: LabelSpec,
+    kept: list[Hashable],
+    *,
+    concat: bool,
+    expand: bool,
+) -> pd.DataFrame:
+    """Apply the draw to every column and rebuild one DataFrame.
+
+    ``expand`` turns the class column into one mixed probability column per class.
+    """
+    n = len(data)
+    groups: dict[np.dtype, list[Hashable]] = {}
+    for name, column in values.items():
+        groups.setdefault(output_dtype(column.dtype), []).append(name)
+    mixed_arrays = {
+        dtype: _core.mix_columns([values[c] for c in names], d, dtype, keep_originals=concat)
+        for dtype, names in groups.items()
+    }
+    index = pd.RangeIndex(n * concat + len(d))
+
+    if not kept and len(groups) == 1:  # one block, wrapped without a copy
+        ((dtype, block),) = mixed_arrays.items()
+        return pd.DataFrame(block.T, columns=data.columns, index=index, copy=False)
+
+    pieces: dict[Hashable, Any] = {}
+    for dtype, names in groups.items():
+        for j, name in enumerate(names):
+            pieces[name] = mixed_arrays[dtype][j]
+    positions = np.concatenate([np.arange(n), d.first]) if concat else d.first
+    new_columns: list[Hashable] = []
+    for name in data.columns:
+        if name in pieces:
+            new_columns.append(name)
+        elif expand and spec.codes is not None and name == spec.columns[0]:
+            probs = _class_probabilities(spec.codes, len(spec.classes), d, concat=concat)
+            for k, cls in enumerate(spec.classes):
+                new_name = f"{name}_{cls}"
+                pieces[new_name] = probs[:, k]
+                new_columns.append(new_name)
+        else:
+            pieces[name] = data[name].take(positions).array
+            new_columns.append(name)
+    if len(new_columns) != len(set(new_columns)):
+        clash = sorted({str(c) for c in new_columns if new_columns.count(c) > 1})
+        msg = f"the probability columns made from `labels` clash with existing columns: {clash}. Rename those first."
+        raise ValueError(msg)
+    frame = pd.DataFrame({k: pieces[k] for k in new_columns}, index=index, copy=False)
+    frame.columns = data.columns if new_columns == list(data.columns) else pd.Index(new_columns, tupleize_cols=False)
+    return frame
+
+
+def _class_probabilities(codes: np.ndarray, n_classes: int, d: _core.Draw, *, concat: bool) -> np.ndarray:
+    mixed = _core.mix_codes(codes, n_classes, d)
+    if not concat:
+        return mixed
+    return np.vstack([np.eye(n_classes)[codes], mixed])
