@@ -96,16 +96,24 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def check_output_path(target: str) -> None:
+    """Fail early, before any work, when ``target`` cannot be written."""
+    if target == "-":
+        return
+    directory = os.path.dirname(os.path.abspath(target))
+    if not os.path.isdir(directory):
+        msg = f"output directory does not exist: {directory}"
+        raise UsageError(msg)
+
+
 @contextlib.contextmanager
 def atomic_output(target: str) -> Iterator[IO[str]]:
     """Open a temporary file beside ``target``; rename it onto ``target`` only on success."""
     if target == "-":
         yield sys.stdout
         return
+    check_output_path(target)
     directory = os.path.dirname(os.path.abspath(target))
-    if not os.path.isdir(directory):
-        msg = f"output directory does not exist: {directory}"
-        raise UsageError(msg)
     fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(target)}.", suffix=".part", dir=directory)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
@@ -141,6 +149,7 @@ def run_augment(args: argparse.Namespace) -> None:
     ):
         msg = f"output {args.output} is the input file; choose another output path"
         raise UsageError(msg)
+    check_output_path(args.output)
     frame = _read_csv(args.input)
     labels: Any = None
     if args.labels is not None:

@@ -1,0 +1,162 @@
+"""The mixupy command: augment and demo, exit codes, and no half-written files."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from mixupy.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def write_csv(path: Path, n: int = 20) -> pd.DataFrame:
+    rng = np.random.default_rng(0)
+    df = pd.DataFrame({"x": rng.random(n), "y": rng.random(n), "species": np.where(np.arange(n) % 2, "a", "b")})
+    df.to_csv(path, index=False)
+    return df
+
+
+def listing(folder: Path) -> set[str]:
+    return {p.name for p in folder.iterdir()}
+
+
+def test_augment_writes_the_same_as_the_library(tmp_path: Path) -> None:
+    src, dst = tmp_path / "in.csv", tmp_path / "out.csv"
+    df = write_csv(src)
+    code = main(
+        [
+            "augment",
+            str(src),
+            "-o",
+            str(dst),
+            "--alpha",
+            "0.4",
+            "--rows",
+            "50",
+            "--labels",
+            "species",
+            "--seed",
+            "3",
+        ]
+    )
+    assert code == 0
+    out = pd.read_csv(dst)
+    from mixupy import mixup
+
+    expected = mixup(df, alpha=0.4, batch_size=50, labels="species", random_state=3)
+    pd.testing.assert_frame_equal(out, expected, check_exact=False, rtol=1e-12)
+    assert listing(tmp_path) == {"in.csv", "out.csv"}
+
+
+def test_augment_options_concat_within_class_dominant(tmp_path: Path) -> None:
+    src, dst = tmp_path / "in.csv", tmp_path / "out.csv"
+    write_csv(src)
+    assert main(["augment", str(src), "-o", str(dst), "--concat", "--labels", "species", "--within-class"]) == 0
+    out = pd.read_csv(dst)
+    assert len(out) == 40 and list(out.columns) == ["x", "y", "species"]
+    assert main(["augment", str(src), "-o", str(dst), "--labels", "species", "--label-mode", "dominant"]) == 0
+    assert set(pd.read_csv(dst)["species"]) <= {"a", "b"}
+
+
+def test_augment_one_hot_label_list(tmp_path: Path) -> None:
+    src, dst = tmp_path / "in.csv", tmp_path / "out.csv"
+    pd.DataFrame({"x": [1.0, 2.0, 3.0], "p": [1, 0, 1], "q": [0, 1, 0]}).to_csv(src, index=False)
+    assert main(["augment", str(src), "-o", str(dst), "--labels", "p,q", "--seed", "1"]) == 0
+    out = pd.read_csv(dst)
+    np.testing.assert_allclose(out["p"] + out["q"], 1.0)
+
+
+def test_augment_to_stdout(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    src = tmp_path / "in.csv"
+    write_csv(src, 5)
+    assert main(["augment", str(src), "-o", "-", "--labels", "species", "--seed", "0"]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert lines[0] == "x,y,species_a,species_b" and len(lines) == 6
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (["augment", "{src}", "-o", "{src}"], 2, "is the input"),
+        (["augment", "{tmp}/missing.csv", "-o", "{dst}"], 2, "not found"),
+        (["augment", "{src}", "-o", "{tmp}/no/such/dir/out.csv"], 2, "directory does not exist"),
+        (["augment", "{src}", "-o", "{dst}", "--alpha", "-1"], 2, "alpha"),
+        (["augment", "{src}", "-o", "{dst}", "--rows", "0"], 2, "rows"),
+        (["augment", "{src}", "-o", "{dst}", "--label-mode", "soft"], 2, "label-mode"),
+        (["augment", "{src}"], 2, "output"),
+        (["augment", "{src}", "-o", "{dst}"], 1, "non-numeric"),
+        (["augment", "{src}", "-o", "{dst}", "--labels", "nope"], 1, "nope"),
+        (["augment", "{bad}", "-o", "{dst}", "--labels", "species"], 1, "missing"),
+        (["augment", "{src}", "-o", "{dst}", "--within-class"], 1, "needs labels"),
+        (["frobnicate"], 2, "invalid choice"),
+    ],
+)
+def test_errors_exit_codes_and_no_output(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], args: list[str], code: int, message: str
+) -> None:
+    src, dst, bad = tmp_path / "in.csv", tmp_path / "out.csv", tmp_path / "bad.csv"
+    write_csv(src)
+    bad.write_text("x,y,species\n1,2,a\n,3,b\n")
+    before = src.read_bytes()
+    names = {"src": str(src), "dst": str(dst), "tmp": str(tmp_path), "bad": str(bad)}
+    assert main([a.format(**names) for a in args]) == code
+    err = capsys.readouterr().err
+    assert message in err
+    assert err.strip().splitlines()[-1].startswith(("mixupy: error:", "mixupy augment: error:", "mixupy: error"))
+    assert listing(tmp_path) == {"in.csv", "bad.csv"}  # nothing written, nothing left behind
+    assert src.read_bytes() == before
+
+
+def test_unparsable_csv(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    src = tmp_path / "in.csv"
+    src.write_text('x,y\n1,2\n3,"4\n')
+    assert main(["augment", str(src), "-o", str(tmp_path / "o.csv")]) == 1
+    assert "cannot read" in capsys.readouterr().err
+    assert listing(tmp_path) == {"in.csv"}
+
+
+def test_failed_write_leaves_no_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    src, dst = tmp_path / "in.csv", tmp_path / "out.csv"
+    write_csv(src)
+
+    def explode(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(pd.DataFrame, "to_csv", explode)
+    assert main(["augment", str(src), "-o", str(dst), "--labels", "species"]) == 130
+    assert listing(tmp_path) == {"in.csv"}
+
+
+def test_existing_output_replaced_only_on_success(tmp_path: Path) -> None:
+    src, dst = tmp_path / "in.csv", tmp_path / "out.csv"
+    write_csv(src)
+    dst.write_text("old\n")
+    assert main(["augment", str(src), "-o", str(dst)]) == 1  # species is not numeric without --labels
+    assert dst.read_text() == "old\n"
+
+
+def test_demo_prints_summary(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["demo"]) == 0
+    out = capsys.readouterr().out
+    assert "iris, 150 rows" in out
+    assert "label rows summing to 1: 150 of 150" in out
+
+
+def test_module_entry_point_runs_in_a_subprocess() -> None:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run(
+        [sys.executable, "-m", "mixupy", "demo", "--seed", "1"], capture_output=True, text=True, env=env, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert "synthetic rows" in done.stdout
+    bad = subprocess.run(
+        [sys.executable, "-m", "mixupy", "demo", "--alpha", "x"], capture_output=True, text=True, env=env
+    )
+    assert bad.returncode == 2 and "alpha" in bad.stderr

@@ -1,0 +1,109 @@
+"""The NumPy kernel: draws and appliers, with hand-checked numbers."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from mixupy import _core
+
+
+def test_mix_columns_hand_checked() -> None:
+    d = _core.Draw(first=np.array([0, 1]), second=np.array([1, 0]), lam=np.array([0.25, 0.5]))
+    out = _core.mix_columns([np.array([2.0, 6.0]), np.array([1, 3])], d, np.dtype(np.float64))
+    # row 0: 0.25 * 2 + 0.75 * 6 = 5; row 1: 0.5 * 6 + 0.5 * 2 = 4; ints mixed in float64
+    np.testing.assert_array_equal(out, [[5.0, 4.0], [2.5, 2.0]])
+
+
+def test_mix_columns_keep_originals_and_tiles() -> None:
+    d = _core.Draw(
+        first=np.array([0, 1, 2, 1]), second=np.array([2, 0, 1, 2]), lam=np.array([1.0, 0.5, 0.0, 0.75]), tiles=1
+    )
+    out = _core.mix_columns([np.array([0.0, 4.0, 8.0])], d, np.dtype(np.float64), keep_originals=True)
+    np.testing.assert_array_equal(out[0], [0.0, 4.0, 8.0, 0.0, 2.0, 4.0, 5.0])
+
+
+def test_mix_rows_any_rank_and_codes() -> None:
+    x = np.arange(2 * 2 * 3, dtype=np.float32).reshape(2, 2, 3)
+    d = _core.Draw(first=np.array([0, 1]), second=np.array([1, 1]), lam=np.array([0.5, 1.0]))
+    out = _core.mix_rows(x, d)
+    assert out.dtype == np.float32
+    np.testing.assert_array_equal(out[0], (x[0] + x[1]) / 2)
+    np.testing.assert_array_equal(out[1], x[1])
+    probs = _core.mix_codes(np.array([0, 2]), 3, d)
+    np.testing.assert_array_equal(probs, [[0.5, 0.0, 0.5], [0.0, 0.0, 1.0]])
+
+
+def test_first_sources_cover_every_row_in_order() -> None:
+    rng = np.random.default_rng(0)
+    first, tiles = _core.draw_first(5, 13, rng)
+    assert tiles == 2
+    np.testing.assert_array_equal(first[:10], np.tile(np.arange(5), 2))
+    rest = first[10:]
+    assert len(set(rest.tolist())) == 3
+    assert np.all(np.diff(rest) > 0)
+
+
+@pytest.mark.parametrize("n", [2, 3, 50])
+def test_partner_is_never_the_row_itself(n: int) -> None:
+    first = np.tile(np.arange(n), 200)
+    second = _core.Partners(n).sample(first, np.random.default_rng(1))
+    assert np.all(second != first)
+    assert second.min() >= 0 and second.max() < n
+    # uniform over the other rows: every other row appears as a partner of row 0
+    assert set(second[first == 0].tolist()) == set(range(1, n))
+
+
+def test_partners_within_groups() -> None:
+    groups = np.array([0, 1, 0, 1, 1, 2])
+    first = np.tile(np.arange(6), 300)
+    second = _core.Partners(6, groups).sample(first, np.random.default_rng(2))
+    np.testing.assert_array_equal(groups[second], groups[first])
+    lone = first == 5  # the only row of group 2 is paired with itself
+    assert np.all(second[lone] == 5)
+    others = ~lone
+    assert np.all(second[others] != first[others])
+    assert set(second[first == 1].tolist()) == {3, 4}
+
+
+def test_single_row_pairs_with_itself() -> None:
+    d = _core.draw(1, 4, 1.0, np.random.default_rng(0))
+    np.testing.assert_array_equal(d.second, 0)
+
+
+def test_alpha_zero_gives_zero_or_one() -> None:
+    lam = _core.sample_lambda(0.0, 2000, np.random.default_rng(3))
+    assert set(np.unique(lam).tolist()) == {0.0, 1.0}
+    assert 0.4 < lam.mean() < 0.6
+
+
+def test_tiny_alpha_never_gives_nan() -> None:
+    lam = _core.sample_lambda(1e-300, 10_000, np.random.default_rng(4))
+    assert np.all(np.isfinite(lam))
+    assert lam.min() >= 0 and lam.max() <= 1
+
+
+def test_dominant_folds_lambda() -> None:
+    lam = _core.sample_lambda(0.5, 5000, np.random.default_rng(5), dominant=True)
+    assert lam.min() >= 0.5 and lam.max() <= 1.0
+
+
+def test_draw_is_independent_of_threads(monkeypatch: pytest.MonkeyPatch) -> None:
+    size = 3 * _core.DRAW_CHUNK + 17
+    threaded = _core.draw(size, size, 2.0, np.random.default_rng(9))
+    monkeypatch.setattr(_core, "_PARALLEL_MIN_VALUES", 1 << 62)  # force one thread
+    single = _core.draw(size, size, 2.0, np.random.default_rng(9))
+    np.testing.assert_array_equal(threaded.second, single.second)
+    np.testing.assert_array_equal(threaded.lam, single.lam)
+
+
+def test_threaded_mix_matches_sequential(monkeypatch: pytest.MonkeyPatch) -> None:
+    rng = np.random.default_rng(6)
+    columns = [rng.standard_normal(400_000) for _ in range(5)]
+    d = _core.draw(400_000, 400_000, 0.4, rng)
+    threaded = _core.mix_columns(columns, d, np.dtype(np.float64))
+    monkeypatch.setattr(_core, "_PARALLEL_MIN_VALUES", 1 << 62)
+    single = _core.mix_columns(columns, d, np.dtype(np.float64))
+    np.testing.assert_array_equal(threaded, single)
+    expected = d.lam * columns[3][d.first] + (1 - d.lam) * columns[3][d.second]
+    np.testing.assert_allclose(threaded[3], expected, rtol=0, atol=1e-12)
