@@ -21,6 +21,7 @@ __version__ = "1.0.0"
 
 # public name -> module that defines it; imported on first attribute access
 _LAZY: dict[str, str] = {
+    "MixupSampler": "mixupy.sampler",
     "expand_soft_labels": "mixupy.weights",
 }
 

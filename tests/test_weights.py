@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -31,6 +36,22 @@ def test_hand_checked_expansion() -> None:
 def test_public_name_is_lazy_and_registered() -> None:
     assert mixupy.expand_soft_labels is expand_soft_labels
     assert "expand_soft_labels" in mixupy.__all__
+
+
+def test_importing_it_needs_no_scikit_learn() -> None:
+    code = (
+        "import sys, mixupy; mixupy.expand_soft_labels; "
+        "print(sorted(m for m in ('sklearn', 'imblearn', 'torch') if m in sys.modules))"
+    )
+    root = Path(__file__).resolve().parents[1]
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "PYTHONPATH": str(root)},
+    )
+    assert done.stdout.strip() == "[]"
 
 
 def test_weighted_log_loss_equals_soft_cross_entropy() -> None:
