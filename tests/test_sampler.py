@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import importlib.util
 from collections import Counter
+from pathlib import Path
 from typing import Any, ClassVar
 
 import numpy as np
@@ -383,3 +385,18 @@ def _blobs() -> tuple[np.ndarray, np.ndarray]:
     y = np.array([0] * 60 + [1] * 12)
     X = rng.normal(size=(72, 3)) + y[:, None] * 4.0
     return X, y
+
+
+def test_example_runs_quick(capsys: pytest.CaptureFixture[str]) -> None:
+    path = Path(__file__).resolve().parents[1] / "examples" / "imbalanced_pipeline.py"
+    spec = importlib.util.spec_from_file_location("imbalanced_pipeline", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    module.main(["--quick"])
+    rows = [line.split("|")[1:-1] for line in capsys.readouterr().out.splitlines() if line.startswith("| ")]
+    rows = [r for r in rows if r[0].strip() != "data set"]
+    assert len(rows) == 2 * len(module.samplers(0))  # two data sets, every sampler
+    for _, _, accuracy, loss in rows:
+        assert 0 < float(accuracy.split()[0]) <= 1
+        assert float(loss.split()[0]) > 0
