@@ -34,7 +34,7 @@ from sklearn.utils.estimator_checks import (
 )
 
 import mixupy
-from mixupy import MixupSampler
+from mixupy import MixupSampler, _core
 
 CONFIGURATIONS = [
     MixupSampler(random_state=0),
@@ -319,6 +319,39 @@ def test_within_class_rows_stay_in_their_class_box(
         rows, new = X[y == c], X_res[len(y) :][y_res[len(y) :] == c]
         assert (new >= rows.min(axis=0) - 1e-12).all()
         assert (new <= rows.max(axis=0) + 1e-12).all()
+
+
+# --- the kernel's neighbour partners (mixupy._core.NeighborPartners) ---------------------------------------------
+
+
+def test_neighbor_partners_skip_the_row_itself_even_with_duplicates() -> None:
+    x = np.array([[0.0], [0.0], [0.0], [5.0], [50.0], [51.0]])
+    groups = np.array([0, 0, 0, 0, 1, 1])
+    table = _core.NeighborPartners(x, groups, 2, only=np.array([0])).table
+    for row in range(3):  # three copies of 0.0: the neighbours are the two others
+        assert sorted(table[row].tolist()) == sorted({0, 1, 2} - {row})
+    assert set(table[3].tolist()) <= {0, 1, 2}
+    only = _core.NeighborPartners(x, groups, 1, only=np.array([1])).table
+    assert only[:4].tolist() == [[-1]] * 4  # rows of groups not asked for are never first sources
+    assert only[4:].tolist() == [[5], [4]]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.integers(1, 4))
+def test_neighbor_partners_are_the_k_nearest_of_the_group(seed: int, k: int) -> None:
+    rng = np.random.default_rng(seed)
+    groups = rng.integers(0, 2, size=40)
+    groups[:10] = 0
+    groups[10:20] = 1
+    x = rng.normal(size=(40, 2))
+    table = _core.NeighborPartners(x, groups, k).table
+    for row in range(40):
+        same = np.flatnonzero((groups == groups[row]) & (np.arange(40) != row))
+        dist = np.linalg.norm(x[same] - x[row], axis=1)
+        chosen = np.linalg.norm(x[table[row]] - x[row], axis=1)
+        assert row not in table[row]
+        assert (groups[table[row]] == groups[row]).all()
+        np.testing.assert_allclose(np.sort(chosen), np.sort(dist)[:k])
 
 
 # --- bad input ------------------------------------------------------------------------------------------------------
