@@ -17,6 +17,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -167,8 +168,25 @@ def draw(
     tiles = 0
     if first is None:
         first, tiles = draw_first(n, size, rng)
+    return draw_partners(first, Partners(n, groups), alpha, rng, dominant=dominant, tiles=tiles)
+
+
+def draw_partners(
+    first: np.ndarray,
+    partners: PartnerStrategy,
+    alpha: float,
+    rng: np.random.Generator,
+    *,
+    dominant: bool = False,
+    tiles: int = 0,
+) -> Draw:
+    """Draw a partner and a weight for each given first source.
+
+    The second half of :func:`draw`, for callers that choose both the first
+    sources and the partner strategy (:class:`Partners` or
+    :class:`NeighborPartners`). ``tiles`` is passed on to the :class:`Draw`.
+    """
     size = first.shape[0]
-    partners = Partners(n, groups)
     n_chunks = max(1, -(-size // DRAW_CHUNK))
     seeds = np.random.SeedSequence(rng.integers(0, 2**63, size=4)).spawn(n_chunks)
     second = np.empty(size, dtype=np.intp)
@@ -249,3 +267,44 @@ def mix_codes(codes: np.ndarray, n_classes: int, d: Draw, dtype: type = np.float
     out[rows, codes[d.first]] = d.lam
     out[rows, codes[d.second]] += 1.0 - d.lam  # each row appears once, so += is safe
     return out
+
+
+# --- partner strategies: the k nearest rows of the same class (used by mixupy.sampler) ---
+
+
+class PartnerStrategy(Protocol):
+    """Anything that draws one partner position per first source."""
+
+    def sample(self, first: np.ndarray, rng: np.random.Generator) -> np.ndarray: ...
+
+
+class NeighborPartners:
+    """Draws each partner uniformly from the ``k`` nearest rows of the same group.
+
+    ``x`` is a 2-D array or a scipy sparse matrix (each group's rows are made
+    dense to build its tree).
+
+    Euclidean distances, found with :class:`scipy.spatial.cKDTree`, one tree per
+    group; a row is never its own neighbour (with exact duplicates, a duplicate
+    may be). Neighbours are found only for rows of the groups listed in ``only``
+    (all groups when None); only those rows may be drawn as first sources. Each
+    of those groups must have more than ``k`` rows: callers check this first.
+    """
+
+    def __init__(self, x: Any, groups: np.ndarray, k: int, *, only: np.ndarray | None = None) -> None:
+        import scipy.sparse
+        from scipy.spatial import cKDTree
+
+        self.k = k
+        self.table = np.full((x.shape[0], k), -1, dtype=np.intp)
+        wanted = np.unique(groups) if only is None else np.asarray(only)
+        for g in wanted:
+            rows = np.flatnonzero(groups == g)
+            points = x[rows].toarray() if scipy.sparse.issparse(x) else x[rows]
+            _, found = cKDTree(points).query(points, k=k + 1, workers=min(2, os.cpu_count() or 1))
+            own = found == np.arange(rows.shape[0])[:, None]
+            own[~own.any(axis=1), -1] = True  # self not among them (duplicates): drop the farthest
+            self.table[rows] = rows[found[~own].reshape(rows.shape[0], k)]
+
+    def sample(self, first: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+        return self.table[first, rng.integers(0, self.k, size=first.shape[0])]

@@ -1,0 +1,287 @@
+"""``MixupSampler``: an imbalanced-learn over-sampler that makes new rows by mixup.
+
+Needs the ``imblearn`` extra (``pip install mixupy[imblearn]``). The sampler
+follows imbalanced-learn's API: ``fit_resample(X, y)`` returns the original rows
+followed by the synthetic ones, so it works as a step of
+:class:`imblearn.pipeline.Pipeline`, where resampling happens only while fitting.
+"""
+
+from __future__ import annotations
+
+import numbers
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import scipy.sparse
+from imblearn.over_sampling.base import BaseOverSampler
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.multiclass import type_of_target
+
+from mixupy import _core
+from mixupy._validation import check_frame, check_numeric_columns, check_random_state
+from mixupy.frame import output_dtype
+
+__all__ = ["MixupSampler"]
+
+
+class MixupSampler(BaseOverSampler):
+    """Over-sample classes with mixup: convex combinations of pairs of rows.
+
+    Each synthetic row of a class ``c`` is ``lam * x_i + (1 - lam) * x_j`` with
+    ``x_i`` a row of class ``c`` and ``lam ~ Beta(alpha, alpha)``; its label is
+    ``c``, a hard label, as a sampler must return. With ``pairing="neighbors"``
+    and ``alpha=1`` (uniform ``lam``) this is the SMOTE algorithm; other values of
+    ``alpha`` move the new rows towards the originals (``alpha < 1``) or towards
+    the midpoints (``alpha > 1``).
+
+    The first rows ``x_i`` of class ``c`` are all of its rows once per full pass,
+    then a random subset, so every row of the class is used as evenly as possible.
+
+    Parameters
+    ----------
+    alpha : float, default 1.0
+        Beta(alpha, alpha) parameter, >= 0. ``alpha=0`` makes copies of rows
+        (random over-sampling); ``alpha=1`` draws ``lam`` uniformly.
+    sampling_strategy : float, str, dict or callable, default "auto"
+        How many rows each class should have after resampling, with
+        imbalanced-learn's meanings: a float (binary only) is the wanted ratio
+        minority / majority; ``"auto"`` (= ``"not majority"``), ``"minority"``,
+        ``"not minority"``, ``"all"`` equalise the named classes with the
+        majority; a dict maps a class to its wanted number of rows; a callable
+        takes ``y`` and returns such a dict.
+    label_mode : {"within_class", "dominant"}, default "within_class"
+        ``"within_class"``: both rows of a pair are of class ``c``. A class with a
+        single row under ``pairing="random"`` gets copies of that row
+        (``lam * x + (1 - lam) * x``, equal to ``x`` up to rounding).
+        ``"dominant"``: ``lam`` becomes ``max(lam, 1 - lam)``, so the row of
+        class ``c`` weighs at least one half; with ``pairing="random"`` its
+        partner is any other row, of any class.
+    pairing : {"random", "neighbors"}, default "random"
+        ``"random"``: the partner is drawn uniformly from the rows the label mode
+        allows. ``"neighbors"``: the partner is one of the ``k_neighbors``
+        nearest rows of the same class (Euclidean distance, found with
+        :class:`scipy.spatial.cKDTree`, whatever the label mode; scale the
+        features first, for example with a ``StandardScaler`` step).
+    k_neighbors : int, default 5
+        Number of nearest neighbours to choose a partner from, for
+        ``pairing="neighbors"``. Every class to over-sample needs more rows.
+    random_state : None, int, numpy.random.Generator or numpy.random.RandomState, optional
+        Seed or generator; the same seed gives the same result. The global NumPy
+        random state is never read or changed.
+
+    Attributes
+    ----------
+    sampling_strategy_ : dict
+        Class -> number of synthetic rows made for it in the last fit.
+    n_features_in_ : int
+        Number of features seen in fit.
+    feature_names_in_ : ndarray of str
+        Column names seen in fit, when ``X`` was a DataFrame with string names.
+
+    Notes
+    -----
+    ``fit_resample`` returns the original rows first, unchanged, then the
+    synthetic rows, grouped by class. ``X`` may be a NumPy array, a list, a
+    scipy sparse matrix (CSR or CSC, returned in the same format) or a
+    DataFrame; ``y`` a NumPy array, list, Series or one-column DataFrame of
+    class labels of any type. Pandas in gives pandas out: a DataFrame with the
+    same column names and a fresh ``RangeIndex``; float columns keep their
+    dtype, other numeric columns (int, bool, nullable) become float64, which
+    holds the mixed values. ``y`` keeps its name and dtype.
+
+    Raises
+    ------
+    ValueError
+        In ``fit_resample``: ``y`` is continuous (mixup of regression targets is
+        :func:`mixupy.mixup`'s job) or multilabel, ``X`` holds NaN or infinite
+        values, ``X`` and ``y`` have different lengths, ``sampling_strategy``
+        names classes not in ``y``, or ``k_neighbors`` is not smaller than a class
+        to over-sample. An invalid parameter raises
+        ``sklearn.utils._param_validation.InvalidParameterError``, a subclass of
+        ValueError and TypeError.
+    TypeError
+        A DataFrame ``X`` has non-numeric columns.
+
+    See Also
+    --------
+    mixupy.mixup : mixup of a whole DataFrame, with soft labels.
+    mixupy.expand_soft_labels : soft labels for any scikit-learn classifier.
+    imblearn.over_sampling.SMOTE : the neighbour-interpolation over-sampler.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from mixupy import MixupSampler
+    >>> X = np.array([[0.0, 0.0], [1.0, 1.0], [2.0, 2.0], [10.0, 10.0], [12.0, 12.0]])
+    >>> y = np.array(["a", "a", "a", "b", "b"])
+    >>> X_res, y_res = MixupSampler(random_state=0).fit_resample(X, y)
+    >>> y_res.tolist()
+    ['a', 'a', 'a', 'b', 'b', 'b']
+    >>> bool(10 <= X_res[5, 0] <= 12)  # the new "b" row lies between the two "b" rows
+    True
+
+    In a pipeline, resampling happens only while fitting:
+
+    >>> from imblearn.pipeline import make_pipeline
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> model = make_pipeline(MixupSampler(random_state=0), LogisticRegression())
+    >>> model.fit(X, y).predict([[11.0, 11.0]]).tolist()
+    ['b']
+    """
+
+    _parameter_constraints: dict[str, list[Any]] = {  # noqa: RUF012 (sklearn's declarative convention)
+        **BaseOverSampler._parameter_constraints,
+        "alpha": [Interval(numbers.Real, 0, None, closed="left")],
+        "label_mode": [StrOptions({"within_class", "dominant"})],
+        "pairing": [StrOptions({"random", "neighbors"})],
+        "k_neighbors": [Interval(numbers.Integral, 1, None, closed="left")],
+        "random_state": ["random_state", np.random.Generator],
+    }
+
+    def __init__(
+        self,
+        *,
+        alpha: float = 1.0,
+        sampling_strategy: Any = "auto",
+        label_mode: str = "within_class",
+        pairing: str = "random",
+        k_neighbors: int = 5,
+        random_state: Any = None,
+    ) -> None:
+        super().__init__(sampling_strategy=sampling_strategy)
+        self.alpha = alpha
+        self.label_mode = label_mode
+        self.pairing = pairing
+        self.k_neighbors = k_neighbors
+        self.random_state = random_state
+
+    def fit(self, X: Any, y: Any, **params: Any) -> MixupSampler:
+        """Check the inputs and compute ``sampling_strategy_``; use ``fit_resample`` to resample.
+
+        Parameters
+        ----------
+        X : array-like, sparse matrix or DataFrame, shape (n_samples, n_features)
+        y : array-like or Series, shape (n_samples,)
+
+        Returns
+        -------
+        MixupSampler
+            The sampler itself.
+        """
+        _check_pair(X, y)
+        result: MixupSampler = super().fit(X, y, **params)
+        return result
+
+    def fit_resample(self, X: Any, y: Any, **params: Any) -> tuple[Any, Any]:
+        """Add synthetic rows to the classes that ``sampling_strategy`` names.
+
+        Parameters
+        ----------
+        X : array-like, sparse matrix or DataFrame, shape (n_samples, n_features)
+            Numeric features without missing or infinite values.
+        y : array-like or Series, shape (n_samples,)
+            Class labels.
+
+        Returns
+        -------
+        X_resampled : same kind as ``X``, shape (n_samples_new, n_features)
+            The original rows, then the synthetic ones.
+        y_resampled : same kind as ``y``, shape (n_samples_new,)
+            Their class labels.
+        """
+        _check_pair(X, y)
+        if isinstance(X, pd.DataFrame):
+            X = _float_columns(X)
+        result: tuple[Any, Any] = super().fit_resample(X, y, **params)
+        return result
+
+    def _fit_resample(self, X: Any, y: np.ndarray) -> tuple[Any, np.ndarray]:
+        alpha = float(self.alpha)
+        rng = check_random_state(self.random_state)
+        classes, codes = np.unique(y, return_inverse=True)
+        codes = codes.astype(np.intp).ravel()
+        counts = np.bincount(codes, minlength=classes.shape[0])
+        targets = [
+            (int(np.searchsorted(classes, c)), int(n_new)) for c, n_new in self.sampling_strategy_.items() if n_new > 0
+        ]
+        if not targets:
+            return X, y
+        if self.pairing == "neighbors":
+            for code, _ in targets:
+                if counts[code] <= self.k_neighbors:
+                    label = classes[code].item() if isinstance(classes[code], np.generic) else classes[code]
+                    msg = (
+                        f"`k_neighbors`={self.k_neighbors} needs more than {self.k_neighbors} rows in each class "
+                        f"to over-sample, but class {label!r} has {counts[code]}. Hint: lower k_neighbors "
+                        "below the smallest class size, or use pairing='random'."
+                    )
+                    raise ValueError(msg)
+            partners: _core.PartnerStrategy = _core.NeighborPartners(
+                X, codes, self.k_neighbors, only=np.array([code for code, _ in targets])
+            )
+        else:
+            partners = _core.Partners(codes.shape[0], codes if self.label_mode == "within_class" else None)
+        first = np.concatenate([_first_of_class(np.flatnonzero(codes == code), n_new, rng) for code, n_new in targets])
+        d = _core.draw_partners(first, partners, alpha, rng, dominant=self.label_mode == "dominant")
+        y_new = y[d.first]
+        if scipy.sparse.issparse(X):
+            return _mix_sparse(X, d), np.concatenate([y, y_new])
+        return np.concatenate([X, _core.mix_rows(X, d)]), np.concatenate([y, y_new])
+
+
+def _first_of_class(rows: np.ndarray, size: int, rng: np.random.Generator) -> np.ndarray:
+    """``size`` first sources among ``rows``: each once per full pass, then a random subset."""
+    positions, _ = _core.draw_first(rows.shape[0], size, rng)
+    return rows[positions]
+
+
+def _mix_sparse(X: Any, d: _core.Draw) -> Any:
+    """The originals, then the mixed rows, of a CSR or CSC matrix, in its format and float dtype."""
+    dtype = X.dtype if X.dtype.kind == "f" else np.dtype(np.float64)
+    mixed = (
+        scipy.sparse.diags_array(d.lam.astype(dtype)) @ X[d.first]
+        + scipy.sparse.diags_array((1.0 - d.lam).astype(dtype)) @ X[d.second]
+    )
+    return scipy.sparse.vstack([X, mixed], format=X.format, dtype=dtype)
+
+
+def _n_samples(data: Any) -> int | None:
+    shape = getattr(data, "shape", None)
+    if shape is not None:
+        return int(shape[0]) if len(shape) else None
+    try:
+        return len(data)
+    except TypeError:
+        return None
+
+
+def _check_pair(X: Any, y: Any) -> None:
+    """The checks imbalanced-learn's own messages do not make clear: lengths, regression targets, text columns."""
+    n_x, n_y = _n_samples(X), _n_samples(y)
+    if n_x is not None and n_y is not None and n_x != n_y:
+        msg = f"`X` and `y` must have the same number of rows; got {n_x} rows in `X` and {n_y} labels in `y`."
+        raise ValueError(msg)
+    if isinstance(X, pd.DataFrame):
+        check_numeric_columns(check_frame(X, "X"), list(X.columns), "X")
+    kind = type_of_target(y)
+    if kind.startswith("continuous"):
+        msg = (
+            f"Unknown label type: `y` holds continuous values ({kind}); MixupSampler over-samples classes. "
+            "Hint: for regression targets put the target in the frame and use mixupy.mixup(df), "
+            "which mixes it with the features."
+        )
+        raise ValueError(msg)
+
+
+def _float_columns(X: pd.DataFrame) -> pd.DataFrame:
+    """``X`` with its int, bool and nullable columns as float64, so the rebuilt frame holds mixed values."""
+    changes: dict[Any, Any] = {}
+    for name, dtype in X.dtypes.items():
+        if isinstance(dtype, pd.SparseDtype):
+            if dtype.subtype.kind != "f":
+                fill: Any = dtype.fill_value  # an int or bool here
+                changes[name] = pd.SparseDtype(np.float64, float(fill))
+        elif output_dtype(dtype) != dtype:
+            changes[name] = output_dtype(dtype)
+    return X.astype(changes) if changes else X
