@@ -108,7 +108,8 @@ class Partners:
 
     A row is never its own partner when another row can be chosen. With
     ``groups`` (integer codes, one per row) partners come from the same group;
-    a row alone in its group is paired with itself (an exact copy).
+    a row alone in its group is paired with itself, and :func:`draw_partners`
+    then gives it weight 1, so the synthetic row is an exact copy.
     """
 
     def __init__(self, n: int, groups: np.ndarray | None = None) -> None:
@@ -197,6 +198,8 @@ def draw_partners(
         rows = slice(k * DRAW_CHUNK, (k + 1) * DRAW_CHUNK)
         second[rows] = partners.sample(first[rows], chunk_rng)
         lam[rows] = sample_lambda(alpha, second[rows].shape[0], chunk_rng, dominant=dominant)
+        # A row paired with itself gets weight 1, so the copy is exact (lam*x + (1-lam)*x may not be).
+        lam[rows][second[rows] == first[rows]] = 1.0
 
     run_parallel(work, n_chunks, size * 8)
     return Draw(first=first, second=second, lam=lam, tiles=tiles)

@@ -52,8 +52,7 @@ class MixupSampler(BaseOverSampler):
         takes ``y`` and returns such a dict.
     label_mode : {"within_class", "dominant"}, default "within_class"
         ``"within_class"``: both rows of a pair are of class ``c``. A class with a
-        single row under ``pairing="random"`` gets copies of that row
-        (``lam * x + (1 - lam) * x``, equal to ``x`` up to rounding).
+        single row under ``pairing="random"`` gets exact copies of that row.
         ``"dominant"``: ``lam`` becomes ``max(lam, 1 - lam)``, so the row of
         class ``c`` weighs at least one half; with ``pairing="random"`` its
         partner is any other row, of any class.

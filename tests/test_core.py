@@ -66,9 +66,18 @@ def test_partners_within_groups() -> None:
     assert set(second[first == 1].tolist()) == {3, 4}
 
 
-def test_single_row_pairs_with_itself() -> None:
+def test_single_row_pairs_with_itself_with_weight_one() -> None:
     d = _core.draw(1, 4, 1.0, np.random.default_rng(0))
     np.testing.assert_array_equal(d.second, 0)
+    np.testing.assert_array_equal(d.lam, 1.0)  # so the copy is exact, not lam*x + (1-lam)*x
+
+
+def test_self_paired_rows_are_exact_copies() -> None:
+    x = np.array([0.1, 0.7, 1 / 3, 2 / 3])  # values where lam*x + (1-lam)*x can round away from x
+    groups = np.array([0, 1, 2, 3])  # every row alone in its class
+    d = _core.draw(4, 4000, 0.5, np.random.default_rng(3), groups=groups)
+    out = _core.mix_columns([x], d, np.dtype(np.float64))[0]
+    np.testing.assert_array_equal(out, x[d.first])
 
 
 def test_alpha_zero_gives_zero_or_one() -> None:
