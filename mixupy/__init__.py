@@ -20,7 +20,10 @@ from mixupy.frame import mixup
 __version__ = "1.0.0"
 
 # public name -> module that defines it; imported on first attribute access
-_LAZY: dict[str, str] = {}
+_LAZY: dict[str, str] = {
+    "mixup_file": "mixupy.stream",
+    "mixup_dask": "mixupy.dask",
+}
 
 __all__ = ["__version__", "datasets", "mixup", *_LAZY]
 
