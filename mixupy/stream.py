@@ -355,23 +355,21 @@ class _Reader:
         if class_column is None:
             return n, None
         values = pd.concat(uniques, ignore_index=True) if uniques else pd.Series([], dtype=object)
-        try:
-            classes = pd.factorize(values, sort=True)[1]
-        except TypeError:
-            msg = (
-                f"`labels` column {class_column!r} mixes numbers and text across the file, so its classes "
-                "cannot be ordered. Hint: give the column one type throughout."
-            )
-            raise ValueError(msg) from None
-        return n, list(classes)
+        return n, list(pd.factorize(values, sort=True)[1])
 
 
-def _open_parquet(path: Path) -> Any:
+def _parquet_module(path: Path) -> Any:
+    """``pyarrow.parquet``, or an ImportError that says how to install it."""
     try:
         import pyarrow.parquet as pq
     except ImportError as exc:
-        msg = f"reading {path} needs pyarrow: pip install 'mixupy[parquet]'"
+        msg = f"Parquet ({path.name}) needs pyarrow: pip install 'mixupy[parquet]'"
         raise ImportError(msg) from exc
+    return pq
+
+
+def _open_parquet(path: Path) -> Any:
+    pq = _parquet_module(path)
     with _parquet_errors(path):
         return pq.ParquetFile(path)
 
@@ -458,14 +456,14 @@ class _ParquetSink(_Sink):
         self.path = path
         self.folder = path.parent
         self.writer: Any = None
+        self.pq = _parquet_module(path)
 
     def _write(self, frame: pd.DataFrame) -> None:
         import pyarrow as pa
-        import pyarrow.parquet as pq
 
         table = pa.Table.from_pandas(frame, preserve_index=False)
         if self.writer is None:
-            self.writer = pq.ParquetWriter(self.path, table.schema)
+            self.writer = self.pq.ParquetWriter(self.path, table.schema)
         elif not table.schema.equals(self.writer.schema, check_metadata=False):
             try:
                 table = table.cast(self.writer.schema)
