@@ -42,8 +42,8 @@ from mixupy.frame import mixup_block, names_class_column
 
 __all__ = ["DEFAULT_BUFFER_ROWS", "mixup_file"]
 
-#: Rows per block when none is given: about 100 MB of float64 values per 12 columns.
-DEFAULT_BUFFER_ROWS = 1_000_000
+#: Rows per block when none is given: about 50 MB of float64 values per 12 columns.
+DEFAULT_BUFFER_ROWS = 500_000
 PARQUET_SUFFIXES = (".parquet", ".pq")
 _COMPRESSION: dict[str, Any] = {".gz": "gzip", ".bz2": "bz2", ".zip": "zip", ".xz": "xz", ".zst": "zstd"}
 
@@ -90,7 +90,7 @@ def mixup_file(
     random_state : None, int or numpy.random.Generator, optional
         Seed or generator, used for the blocks one after the other: the same
         seed and ``buffer_rows`` give the same file.
-    buffer_rows : int, default 1_000_000
+    buffer_rows : int, default 500_000
         Rows per block: the rows that can meet, and the rows held in memory.
     progress : bool or None, default False
         Show a progress bar on standard error (needs ``mixupy[progress]``, tqdm);
