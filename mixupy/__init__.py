@@ -23,6 +23,8 @@ __version__ = "1.0.0"
 _LAZY: dict[str, str] = {
     "MixupSampler": "mixupy.sampler",
     "expand_soft_labels": "mixupy.weights",
+    "mixup_file": "mixupy.stream",
+    "mixup_dask": "mixupy.dask",
 }
 
 __all__ = ["__version__", "datasets", "mixup", *_LAZY]

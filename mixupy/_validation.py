@@ -266,3 +266,53 @@ def check_soft_labels(Y: Any, classes: Any) -> tuple[np.ndarray, np.ndarray]:
         msg = f"the classes (the columns of `Y`, or `classes`) must be distinct; got {list(labels)}."
         raise ValueError(msg)
     return matrix, labels
+
+
+# --- streaming files and Dask (mixupy.stream, mixupy.dask) ---
+
+
+def check_seed_sequence(random_state: Any) -> np.random.SeedSequence:
+    """Turn ``random_state`` into one :class:`numpy.random.SeedSequence` to spawn seeds from.
+
+    An int ``s`` gives ``SeedSequence(s)``; None gives fresh operating-system
+    entropy, fixed from then on; a ``Generator`` (or ``RandomState``) is advanced
+    once to draw the entropy.
+    """
+    if isinstance(random_state, np.random.SeedSequence):
+        return random_state
+    if random_state is None:
+        return np.random.SeedSequence()
+    rng = check_random_state(random_state)  # checks type and sign
+    if isinstance(random_state, numbers.Integral):
+        return np.random.SeedSequence(int(random_state))
+    return np.random.SeedSequence(rng.integers(0, 2**63, size=4))
+
+
+def check_block_numeric(block: pd.DataFrame, columns: Sequence[Hashable], first_row: int) -> None:
+    """Raise TypeError naming the first value that is not a number in ``columns`` of a block.
+
+    ``first_row`` is the position, in the whole table, of the block's first row;
+    the message counts data rows from 1, as a person reading the file would.
+    """
+    for name in columns:
+        series = block[name]
+        if is_numeric_dtype(series.dtype):
+            continue
+        try:
+            as_numbers = pd.to_numeric(series, errors="coerce")
+        except (TypeError, ValueError):  # categories, dates, ...: no value counts as a number
+            as_numbers = pd.Series(np.nan, index=series.index)
+        bad = np.flatnonzero((as_numbers.isna() & series.notna()).to_numpy())
+        if bad.size == 0:
+            bad = np.flatnonzero(series.notna().to_numpy())[:1]
+        where = ""
+        if bad.size:
+            row = first_row + int(bad[0]) + 1
+            where = f"; data row {row} (counting from 1 after the header) holds {series.iloc[int(bad[0])]!r}"
+        earlier = " The rows before this block held numbers there." if first_row else ""
+        msg = (
+            f"`data` has non-numeric columns: {name!r} is {series.dtype} in the block of data rows "
+            f"{first_row + 1} to {first_row + len(block)}{where}.{earlier} mixup interpolates numbers: fix or "
+            "drop that value, or name the column as the class column with labels=..."
+        )
+        raise TypeError(msg)

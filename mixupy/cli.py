@@ -1,5 +1,9 @@
 """The ``mixupy`` command: ``mixupy augment IN.csv -o OUT.csv`` and ``mixupy demo``.
 
+``augment`` streams: it reads CSV or Parquet in blocks of ``--buffer-rows`` rows
+and mixes each block on its own (see :mod:`mixupy.stream`), so files larger than
+memory work; a file of at most that many rows is mixed as ``mixup()`` mixes it.
+
 Exit codes: 0 success, 1 bad data (the input cannot be mixed), 2 usage errors
 (bad options, missing files, output that would overwrite the input).
 Output files appear only when complete: they are written to a temporary file
@@ -11,11 +15,12 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import signal
 import sys
-import tempfile
+import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import pandas as pd
 
@@ -23,6 +28,7 @@ from mixupy import __version__
 from mixupy._validation import check_alpha
 from mixupy.datasets import load_iris
 from mixupy.frame import mixup
+from mixupy.stream import DEFAULT_BUFFER_ROWS, mixup_file
 
 __all__ = ["main"]
 
@@ -70,9 +76,18 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"mixupy {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    aug = sub.add_parser("augment", help="mix the rows of a CSV file", description="Mix the rows of a CSV file.")
-    aug.add_argument("input", type=Path, help="input CSV file with a header row")
-    aug.add_argument("-o", "--output", required=True, help="output CSV file, or - for standard output")
+    aug = sub.add_parser(
+        "augment",
+        help="mix the rows of a CSV or Parquet file",
+        description="Mix the rows of a CSV or Parquet file, block by block, with bounded memory.",
+    )
+    aug.add_argument("input", type=Path, help="input CSV or Parquet (.parquet, .pq) file with a header row")
+    aug.add_argument(
+        "-o",
+        "--output",
+        required=True,
+        help="output CSV or Parquet (.parquet, .pq) file, or - for CSV on standard output",
+    )
     aug.add_argument("-a", "--alpha", type=_alpha, default=4.0, help="Beta(alpha, alpha) parameter, >= 0 (default 4)")
     aug.add_argument(
         "-n", "--rows", type=_count, default=None, help="number of synthetic rows (default: as many as the input)"
@@ -89,6 +104,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
     aug.add_argument("--within-class", action="store_true", help="pair rows of the same class only")
     aug.add_argument("--seed", type=int, default=None, help="random seed for a reproducible result")
+    aug.add_argument(
+        "--buffer-rows",
+        type=_count,
+        default=DEFAULT_BUFFER_ROWS,
+        help="rows read and mixed at a time: pairs are drawn within each block of this many consecutive rows, "
+        f"and memory grows with it (default {DEFAULT_BUFFER_ROWS})",
+    )
+    aug.add_argument(
+        "--progress",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="progress bar on standard error (default: when it is a terminal and tqdm is installed)",
+    )
 
     demo = sub.add_parser("demo", help="mix the bundled iris data and summarise before and after")
     demo.add_argument("-a", "--alpha", type=_alpha, default=4.0, help="Beta(alpha, alpha) parameter (default 4)")
@@ -96,44 +124,21 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def check_output_path(target: str) -> None:
-    """Fail early, before any work, when ``target`` cannot be written."""
-    if target == "-":
-        return
-    directory = os.path.dirname(os.path.abspath(target))
-    if not os.path.isdir(directory):
-        msg = f"output directory does not exist: {directory}"
-        raise UsageError(msg)
-
-
 @contextlib.contextmanager
-def atomic_output(target: str) -> Iterator[IO[str]]:
-    """Open a temporary file beside ``target``; rename it onto ``target`` only on success."""
-    if target == "-":
-        yield sys.stdout
+def _terminate_as_interrupt() -> Iterator[None]:
+    """Treat SIGTERM as Ctrl-C while writing, so that the temporary output is removed."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
         return
-    check_output_path(target)
-    directory = os.path.dirname(os.path.abspath(target))
-    fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(target)}.", suffix=".part", dir=directory)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            yield fh
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
 
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
 
-def _read_csv(path: Path) -> pd.DataFrame:
-    if not path.is_file():
-        msg = f"input file not found: {path}"
-        raise UsageError(msg)
+    previous = signal.signal(signal.SIGTERM, interrupt)
     try:
-        return pd.read_csv(path)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-        msg = f"cannot read {path} as CSV: {exc}".strip()
-        raise ValueError(msg) from None
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _same_file(input_path: Path, output: str) -> bool:
@@ -149,25 +154,28 @@ def run_augment(args: argparse.Namespace) -> None:
     ):
         msg = f"output {args.output} is the input file; choose another output path"
         raise UsageError(msg)
-    check_output_path(args.output)
-    frame = _read_csv(args.input)
     labels: Any = None
     if args.labels is not None:
         labels = args.labels[0] if len(args.labels) == 1 else args.labels
-    result = mixup(
-        frame,
-        alpha=args.alpha,
-        concat=args.concat,
-        batch_size=args.rows,
-        labels=labels,
-        label_mode=args.label_mode,
-        within_class=args.within_class,
-        random_state=args.seed,
-    )
-    with atomic_output(args.output) as fh:
-        result.to_csv(fh, index=False)
+    try:
+        with _terminate_as_interrupt():
+            rows, columns = mixup_file(
+                args.input,
+                sys.stdout if args.output == "-" else args.output,
+                alpha=args.alpha,
+                concat=args.concat,
+                batch_size=args.rows,
+                labels=labels,
+                label_mode=args.label_mode,
+                within_class=args.within_class,
+                random_state=args.seed,
+                buffer_rows=args.buffer_rows,
+                progress=args.progress,
+            )
+    except (FileNotFoundError, IsADirectoryError, ImportError) as exc:  # the call, not the data, is wrong
+        raise UsageError(str(exc)) from None
     if args.output != "-":
-        print(f"wrote {len(result)} rows x {result.shape[1]} columns to {args.output}", file=sys.stderr)
+        print(f"wrote {rows} rows x {columns} columns to {args.output}", file=sys.stderr)
 
 
 def demo_summary(alpha: float = 4.0, seed: int = 0) -> str:

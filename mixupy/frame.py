@@ -286,3 +286,46 @@ def _class_probabilities(codes: np.ndarray, n_classes: int, d: _core.Draw, *, co
     if not concat:
         return mixed
     return np.vstack([np.eye(n_classes)[codes], mixed])
+
+
+# --- a table mixed block by block (mixupy.stream, mixupy.dask) ---
+
+
+def names_class_column(labels: Any, columns: pd.Index) -> bool:
+    """True when ``labels`` names one class column (as :func:`resolve_labels` reads it)."""
+    if labels is None:
+        return False
+    return labels in columns if isinstance(labels, tuple) else isinstance(labels, Hashable)
+
+
+def class_column_names(label: Hashable, classes: Sequence[Any]) -> list[str]:
+    """The probability columns that ``mixup`` makes from class column ``label``, one per class."""
+    return [f"{label}_{cls}" for cls in classes]
+
+
+def mixup_block(data: pd.DataFrame, *, classes: Sequence[Any] | None = None, **options: Any) -> pd.DataFrame:
+    """``mixup(data, **options)``, with one probability column for each of ``classes``.
+
+    A block of a larger table may lack some classes of its class column; with
+    ``labels`` naming that column and ``label_mode="mix"``, ``mixup`` would then
+    make fewer columns than the other blocks. ``classes`` (every class of the
+    whole table, in output order) adds the missing ones, filled with 0, so that
+    every block has the same columns. Without ``classes`` this is ``mixup``.
+    """
+    out = mixup(data, **options)
+    if classes is None:
+        return out
+    label = options["labels"]
+    expected: list[Hashable] = []
+    for name in data.columns:
+        expected.extend(class_column_names(name, classes) if name == label else [name])
+    unknown = [c for c in out.columns if c not in set(expected)]
+    if unknown:
+        msg = (
+            f"`labels` column {label!r} holds classes that the whole table was not seen to hold: "
+            f"{unknown}. Hint: give the column one type throughout (all numbers or all text)."
+        )
+        raise ValueError(msg)
+    if list(out.columns) == expected:
+        return out
+    return out.reindex(columns=expected, fill_value=0.0)

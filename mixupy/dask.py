@@ -1,0 +1,263 @@
+"""mixup on Dask DataFrames: lazy, one partition at a time, reproducible on any cluster.
+
+Each partition is mixed by :func:`mixupy.mixup` itself, with its own seed
+spawned from one :class:`numpy.random.SeedSequence`: partition ``i`` uses
+``SeedSequence(entropy, spawn_key=(*spawn_key, i))``, which for a seed ``s`` is
+``numpy.random.SeedSequence(s).spawn(n)[i]``. The result depends on the seed and
+the partitions alone, never on the scheduler or the number of workers.
+
+This module is ``mixupy.dask``; inside it ``import dask`` still means the real
+Dask, because imports are absolute.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Sequence
+from typing import Any
+
+import dask.dataframe as dd
+import numpy as np
+import pandas as pd
+
+from mixupy._validation import (
+    check_alpha,
+    check_bool,
+    check_columns_exist,
+    check_label_mode,
+    check_numeric_columns,
+    check_seed_sequence,
+)
+from mixupy.frame import class_column_names, mixup_block, names_class_column, output_dtype
+
+__all__ = ["mixup_dask"]
+
+# Helper columns of shuffle=True: a random key, and the row's origin to break ties.
+_KEYS = ["__mixupy_key__", "__mixupy_partition__", "__mixupy_row__"]
+
+
+def mixup_dask(
+    data: dd.DataFrame,
+    alpha: float = 4,
+    concat: bool = False,
+    *,
+    labels: Hashable | Sequence[Hashable] | None = None,
+    label_mode: str = "mix",
+    within_class: bool = False,
+    shuffle: bool = False,
+    random_state: int | np.random.SeedSequence | np.random.Generator | None = None,
+) -> dd.DataFrame:
+    """Mix the rows of a Dask DataFrame, lazily, partition by partition.
+
+    Nothing is read or computed here: the result is a Dask DataFrame whose
+    columns and dtypes are known at once (the rule of :func:`mixupy.mixup`
+    applied to ``data.dtypes``), and whose partitions are mixed when computed.
+
+    Parameters
+    ----------
+    data : dask.dataframe.DataFrame
+        Numeric columns (int, float, bool) and, when ``labels`` names one, a class
+        column. Divisions are never needed; unknown divisions are fine.
+    alpha, concat, labels, label_mode, within_class
+        As in :func:`mixupy.mixup`, applied to each partition. With ``concat=True``
+        each partition holds its original rows, then its synthetic rows. With
+        ``labels`` naming a class column and ``label_mode="mix"``, that column
+        must be categorical with known categories (``data.categorize(columns=[...])``),
+        so that the output columns, one per category, are known without reading the data.
+    shuffle : bool, default False
+        False: both rows of a pair come from the same partition. True: first move
+        the rows to random partitions (a Dask shuffle on a random key, as many
+        partitions as before), so that any two rows can meet.
+    random_state : None, int, numpy.random.SeedSequence or numpy.random.Generator, optional
+        Root of the per-partition seeds. None draws fresh entropy once, here,
+        so that computing the result twice gives the same rows.
+
+    Returns
+    -------
+    dask.dataframe.DataFrame
+        As many synthetic rows per partition as it has rows (after them, with
+        ``concat=True``), columns and dtypes as ``mixup`` gives them, each
+        partition with a fresh ``RangeIndex``; divisions unknown. Empty
+        partitions stay empty.
+
+    Raises
+    ------
+    TypeError
+        ``data`` is not a Dask DataFrame, a column is not numeric (object and
+        string columns included), or a parameter has the wrong type.
+    ValueError
+        Unknown label columns, a class column without known categories where
+        they are needed, or a parameter out of range. Errors that need the data
+        (missing values, labels that are not probabilities) come at compute time,
+        from ``mixup``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import pandas as pd
+    >>> import dask.dataframe as dd
+    >>> from mixupy import mixup, mixup_dask
+    >>> df = pd.DataFrame({"x": [0.0, 1.0, 2.0, 3.0], "a": [1, 0, 1, 0], "b": [0, 1, 0, 1]})
+    >>> lazy = mixup_dask(dd.from_pandas(df, npartitions=2), labels=["a", "b"], random_state=0)
+    >>> lazy.dtypes.tolist() == [np.dtype("float64")] * 3
+    True
+    >>> out = lazy.compute(scheduler="threads")
+    >>> len(out), bool(np.allclose(out["a"] + out["b"], 1))
+    (4, True)
+
+    One partition is mixed as ``mixup`` mixes the frame, with the partition's seed:
+
+    >>> one = mixup_dask(dd.from_pandas(df, npartitions=1), random_state=7).compute()
+    >>> one.equals(mixup(df, random_state=np.random.SeedSequence(7).spawn(1)[0]))
+    True
+    """
+    if not isinstance(data, dd.DataFrame):
+        msg = f"`data` must be a dask.dataframe.DataFrame; got {type(data).__name__}. Hint: mixupy.mixup takes pandas."
+        raise TypeError(msg)
+    alpha = check_alpha(alpha)
+    concat = check_bool(concat, "concat")
+    label_mode = check_label_mode(label_mode)
+    within_class = check_bool(within_class, "within_class")
+    shuffle = check_bool(shuffle, "shuffle")
+    seed = check_seed_sequence(random_state)
+    meta = data._meta
+    exact = within_class or label_mode == "dominant"
+    if exact and labels is None:
+        msg = f"{'within_class=True' if within_class else 'label_mode=dominant'} needs labels: pass labels=..."
+        raise ValueError(msg)
+    classes, kept = _check_labels(meta, labels, exact=exact)
+    check_numeric_columns(meta, [c for c in meta.columns if c not in kept])
+    out_meta = _output_meta(meta, labels, kept, classes)
+
+    options = {
+        "alpha": alpha,
+        "concat": concat,
+        "labels": labels,
+        "label_mode": label_mode,
+        "within_class": within_class,
+    }
+    numbers = _partition_numbers(data.npartitions)
+    if shuffle:
+        keyed = data.map_partitions(
+            _add_keys,
+            numbers,
+            entropy=seed.entropy,
+            spawn_key=seed.spawn_key,
+            meta=meta.assign(**{k: np.empty(0, dtype=np.int64) for k in _KEYS}),
+            align_dataframes=False,
+        )
+        data = keyed.shuffle(on=_KEYS[0], npartitions=data.npartitions)
+    return data.map_partitions(
+        _mix_partition,
+        numbers,
+        entropy=seed.entropy,
+        spawn_key=seed.spawn_key,
+        options=options,
+        classes=classes,
+        meta_frame=out_meta,
+        shuffled=shuffle,
+        meta=out_meta,
+        align_dataframes=False,
+        clear_divisions=True,
+    )
+
+
+def _check_labels(meta: pd.DataFrame, labels: Any, *, exact: bool) -> tuple[list[Any] | None, list[Hashable]]:
+    """Check ``labels`` against the empty frame ``meta``.
+
+    Returns the classes of a class column that becomes probability columns
+    (None otherwise) and the columns kept as they are.
+    """
+    if labels is None:
+        return None, []
+    if names_class_column(labels, meta.columns):
+        check_columns_exist(meta, [labels], "labels")
+        if exact:
+            return None, [labels]
+        dtype = meta[labels].dtype
+        if not isinstance(dtype, pd.CategoricalDtype) or not _known(meta[labels]):
+            msg = (
+                f"`labels` column {labels!r} ({dtype}) must be categorical with known categories for "
+                'label_mode="mix": each category becomes a column, and Dask must know them without reading '
+                f"the data. Hint: data = data.categorize(columns=[{labels!r}])."
+            )
+            raise ValueError(msg)
+        return list(dtype.categories), [labels]
+    columns = list(labels)
+    check_columns_exist(meta, columns, "labels")
+    check_numeric_columns(meta, columns, "labels")
+    return None, columns if exact else []
+
+
+def _known(series: pd.Series) -> bool:
+    """Whether a Dask meta categorical holds its real categories (not Dask's placeholder)."""
+    return "__UNKNOWN_CATEGORIES__" not in series.cat.categories
+
+
+def _output_meta(meta: pd.DataFrame, labels: Any, kept: list[Hashable], classes: list[Any] | None) -> pd.DataFrame:
+    """The empty frame ``mixup`` would return: kept columns keep their dtype, the class column
+    becomes one float64 column per class, every other column float32/float16 as it is, else float64."""
+    columns: dict[Hashable, Any] = {}
+    for name in meta.columns:
+        if classes is not None and name == labels:
+            for new in class_column_names(name, classes):
+                if new in meta.columns or new in columns:
+                    msg = f"the probability column {new!r} made from `labels` clashes with an existing column."
+                    raise ValueError(msg)
+                columns[new] = np.empty(0, dtype=np.float64)
+        elif name in kept:
+            columns[name] = meta[name].array
+        else:
+            columns[name] = np.empty(0, dtype=output_dtype(meta[name].dtype))
+    frame = pd.DataFrame(columns, index=pd.RangeIndex(0))
+    frame.columns = pd.Index(list(columns), tupleize_cols=False)
+    return frame
+
+
+def _partition_numbers(count: int) -> dd.DataFrame:
+    """A Dask frame whose partition ``i`` is one row holding ``i``.
+
+    Passed beside the data to ``map_partitions``, it tells each task its
+    partition's position, and stays right when Dask selects or reorders
+    partitions (``result.partitions[i]``), where ``partition_info`` does not.
+    """
+    meta = pd.DataFrame({"number": np.empty(0, dtype=np.int64)})
+    return dd.from_map(_number_frame, range(count), meta=meta, divisions=[None] * (count + 1))
+
+
+def _number_frame(number: int) -> pd.DataFrame:
+    return pd.DataFrame({"number": [number]})
+
+
+def _add_keys(part: pd.DataFrame, numbers: pd.DataFrame, *, entropy: Any, spawn_key: tuple[int, ...]) -> pd.DataFrame:
+    """A random shuffle key for every row, with the row's origin to break ties."""
+    number = int(numbers["number"].iloc[0])
+    rng = np.random.default_rng(np.random.SeedSequence(entropy, spawn_key=(*spawn_key, number, 1)))
+    n = len(part)
+    return part.assign(
+        **{
+            _KEYS[0]: rng.integers(0, 2**62, size=n, dtype=np.int64),
+            _KEYS[1]: np.full(n, number, dtype=np.int64),
+            _KEYS[2]: np.arange(n, dtype=np.int64),
+        }
+    )
+
+
+def _mix_partition(
+    part: pd.DataFrame,
+    numbers: pd.DataFrame,
+    *,
+    entropy: Any,
+    spawn_key: tuple[int, ...],
+    options: dict[str, Any],
+    classes: list[Any] | None,
+    meta_frame: pd.DataFrame,
+    shuffled: bool,
+) -> pd.DataFrame:
+    """Mix one partition with the seed of its position."""
+    number = int(numbers["number"].iloc[0])
+    if shuffled:  # the order a shuffle delivers rows in may vary: sort by the random key
+        part = part.sort_values(_KEYS, kind="stable").drop(columns=_KEYS)
+    if len(part) == 0:
+        return meta_frame
+    rng = np.random.default_rng(np.random.SeedSequence(entropy, spawn_key=(*spawn_key, number)))
+    return mixup_block(part, classes=classes, random_state=rng, **options)
