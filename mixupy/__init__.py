@@ -24,6 +24,7 @@ _LAZY: dict[str, str] = {
     "MixupGenerator": "mixupy.arrays",
     "mixup_arrays": "mixupy.arrays",
     "mixup_streams": "mixupy.arrays",
+    "ImageFolder": "mixupy.images",
 }
 
 __all__ = ["__version__", "datasets", "mixup", *_LAZY]
