@@ -192,7 +192,11 @@ class ImageFolder:
         >>> images.shape, float(images.max()), labels.tolist()
         ((1, 2, 2, 1), 1.0, [0])
         """
-        rows = np.arange(len(self)) if positions is None else np.asarray(positions, dtype=np.intp).reshape(-1)
+        rows = np.arange(len(self)) if positions is None else np.asarray(positions).reshape(-1)
+        if rows.size and rows.dtype.kind not in "iu":
+            msg = f"`positions` must be integer positions of images; got dtype {rows.dtype}."
+            raise TypeError(msg)
+        rows = rows.astype(np.intp)
         if rows.size and (rows.min() < -len(self) or rows.max() >= len(self)):
             msg = f"`positions` must be in 0 .. {len(self) - 1}; got values from {rows.min()} to {rows.max()}."
             raise ValueError(msg)

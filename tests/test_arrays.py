@@ -429,7 +429,8 @@ def test_streams_dominant_x_alone_multi_task_and_determinism():
 
 
 def test_streams_accept_cpu_torch_batches():
-    torch = pytest.importorskip("torch")
+    import torch  # slow to import, so only here
+
     a = [(torch.zeros(3, 2), torch.tensor([0, 1, 2]))]
     b = [(torch.ones(3, 2), torch.tensor([2, 2, 2]))]
     ((xb, yb),) = mixup_streams(a, b, num_classes=3, random_state=0)
@@ -472,7 +473,8 @@ def test_streams_bad_input(first, second, kwargs, error, match):
     "ignore:__array__ implementation doesn't accept a copy keyword:DeprecationWarning"
 )
 def test_keras_model_fits_one_epoch_from_the_generator():
-    keras = pytest.importorskip("keras")  # the torch backend, set in the root conftest
+    import keras  # slow to import, so only here; the root conftest picks the torch backend
+
     assert keras.backend.backend() == "torch"
     keras.utils.set_random_seed(0)
     rng = np.random.default_rng(0)

@@ -175,7 +175,8 @@ def test_an_unreadable_file_is_skipped_with_one_warning_when_asked(folder_path):
 
 def test_the_recipe_from_image_files_with_keras(tmp_path):
     """Training from a folder with a validation split, as the flow_from_directory recipe does, in Keras 3."""
-    keras = pytest.importorskip("keras")
+    import keras  # slow to import, so only here; the root conftest picks the torch backend
+
     root = make_folder(tmp_path / "k", per_class=6)
     train = ImageFolder(root, image_size=(8, 8), validation_split=0.3, subset="training")
     val = ImageFolder(root, image_size=(8, 8), validation_split=0.3, subset="validation")
@@ -237,5 +238,7 @@ def test_bad_load_and_batches_arguments(folder_path):
     folder = ImageFolder(folder_path, image_size=2)
     with pytest.raises(ValueError, match=r"`positions` must be in 0 \.\. 11"):
         folder.load([12])
+    with pytest.raises(TypeError, match="`positions` must be integer"):
+        folder.load(np.ones(12, dtype=bool))
     with pytest.raises(ValueError, match="`batch_size` must be a positive integer"):
         folder.batches(batch_size=0)
