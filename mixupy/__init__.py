@@ -25,6 +25,10 @@ _LAZY: dict[str, str] = {
     "expand_soft_labels": "mixupy.weights",
     "mixup_file": "mixupy.stream",
     "mixup_dask": "mixupy.dask",
+    "MixupGenerator": "mixupy.arrays",
+    "mixup_arrays": "mixupy.arrays",
+    "mixup_streams": "mixupy.arrays",
+    "ImageFolder": "mixupy.images",
 }
 
 __all__ = ["__version__", "datasets", "mixup", *_LAZY]

@@ -316,3 +316,131 @@ def check_block_numeric(block: pd.DataFrame, columns: Sequence[Hashable], first_
             "drop that value, or name the column as the class column with labels=..."
         )
         raise TypeError(msg)
+
+
+# --- arrays, batch generators and image folders ---
+
+
+def check_array(value: Any, name: str) -> np.ndarray:
+    """Return ``value`` as a NumPy array of numbers with at least one row, all finite.
+
+    Bool, integer and real floating dtypes are accepted; the array is not copied
+    when it already is one.
+    """
+    try:
+        array = np.asarray(value)
+    except (TypeError, ValueError) as error:  # ragged nested lists
+        msg = f"`{name}` must be an array of numbers; could not make one from {_show(value)}: {error}"
+        raise TypeError(msg) from None
+    if array.dtype.kind not in "biuf":
+        msg = (
+            f"`{name}` must hold numbers (bool, int or float); got dtype {array.dtype}. "
+            "Hint: encode strings or categories as integer class codes first."
+        )
+        raise TypeError(msg)
+    if array.ndim == 0:
+        msg = f"`{name}` must be an array with one row per sample; got a scalar {_show(value)}."
+        raise ValueError(msg)
+    if array.shape[0] == 0:
+        msg = f"`{name}` is empty (shape {array.shape}); mixup needs at least one sample."
+        raise ValueError(msg)
+    check_finite(array, name)
+    return array
+
+
+def check_finite(array: np.ndarray, name: str) -> None:
+    """Raise ValueError naming ``name`` when a floating ``array`` holds NaN or infinity."""
+    if array.dtype.kind != "f":
+        return
+    with np.errstate(over="ignore", invalid="ignore"):
+        total = np.add.reduce(array.reshape(-1), dtype=np.float64)
+    if np.isfinite(total):  # a finite sum proves every value finite
+        return
+    bad = ~np.isfinite(array)
+    if bad.any():
+        where = np.unravel_index(int(np.argmax(bad)), array.shape)
+        msg = (
+            f"`{name}` holds {int(bad.sum())} NaN or infinite value(s), the first at index "
+            f"{tuple(int(i) for i in where)}; mixup needs finite numbers. Hint: fill, clip or drop them first."
+        )
+        raise ValueError(msg)
+
+
+def check_same_length(n_rows: int, array: np.ndarray, name: str, reference: str = "x") -> None:
+    """Raise ValueError when ``array`` does not have one row per row of ``reference``."""
+    if array.shape[0] != n_rows:
+        msg = (
+            f"`{name}` must have one row per sample of `{reference}` ({n_rows}); "
+            f"got {array.shape[0]} rows (shape {array.shape})."
+        )
+        raise ValueError(msg)
+
+
+def check_class_codes(values: np.ndarray, num_classes: int, name: str) -> np.ndarray:
+    """Return integer class labels as intp codes after checking each is in ``0 .. num_classes - 1``."""
+    codes = values.reshape(-1)
+    if codes.dtype.kind == "f" and not np.array_equal(codes, np.round(codes)):
+        position = int(np.argmax(codes != np.round(codes)))
+        msg = (
+            f"`{name}` holds class labels that are not whole numbers, the first {codes[position]!r} at "
+            f"position {position}; integer labels must be 0 .. num_classes - 1 = {num_classes - 1}."
+        )
+        raise ValueError(msg)
+    outside = (codes < 0) | (codes >= num_classes)
+    if outside.any():
+        position = int(np.argmax(outside))
+        msg = (
+            f"`{name}` holds a label outside the classes: {codes[position].item()!r} at position {position}; "
+            f"with num_classes={num_classes} labels must be 0 .. {num_classes - 1}."
+        )
+        raise ValueError(msg)
+    return codes.astype(np.intp)
+
+
+def check_choice(value: Any, name: str, choices: Sequence[Any]) -> Any:
+    """Check ``value`` is one of ``choices``."""
+    if not isinstance(value, Hashable) or value not in choices:
+        msg = f"`{name}` must be one of {list(choices)}; got {_show(value)}."
+        raise ValueError(msg)
+    return value
+
+
+def check_callable(value: Any, name: str) -> Any:
+    """Check ``value`` is None or callable."""
+    if value is not None and not callable(value):
+        msg = f"`{name}` must be None or a callable that takes one sample and returns it; got {_show(value)}."
+        raise TypeError(msg)
+    return value
+
+
+def check_fraction(value: Any, name: str) -> float:
+    """Return ``value`` as a float after checking it is a number strictly between 0 and 1."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        msg = f"`{name}` must be a number between 0 and 1; got {_show(value)}."
+        raise TypeError(msg)
+    if not 0 < float(value) < 1:
+        msg = f"`{name}` must be strictly between 0 and 1; got {value!r}."
+        raise ValueError(msg)
+    return float(value)
+
+
+def check_image_size(value: Any) -> tuple[int, int]:
+    """Return ``image_size`` as ``(height, width)``; an int means a square."""
+    if isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_)):
+        side = check_positive_int(value, "image_size")
+        return side, side
+    if not isinstance(value, (tuple, list)) or len(value) != 2:
+        msg = f"`image_size` must be (height, width) or one int for a square; got {_show(value)}."
+        raise TypeError(msg)
+    return check_positive_int(value[0], "image_size[0]"), check_positive_int(value[1], "image_size[1]")
+
+
+def check_seed(value: Any, name: str = "seed") -> int:
+    """Return ``value`` as an int after checking it is an integer >= 0 (bools rejected)."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
+        msg = f"`{name}` must be a non-negative integer; got {_show(value)}."
+        raise TypeError(msg)
+    if value < 0:
+        msg = f"`{name}` must be a non-negative integer; got {value!r}."
+        raise ValueError(msg)
+    return int(value)

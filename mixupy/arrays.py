@@ -1,0 +1,598 @@
+"""mixup for NumPy arrays of any shape: one call, a batch generator, or two streams.
+
+* :func:`mixup_arrays` mixes arrays ``x`` (tables, images, sequences) and their
+  labels once.
+* :class:`MixupGenerator` serves epochs of mixed batches from arrays held in
+  memory (or from a :class:`mixupy.ImageFolder` read lazily), for Keras
+  ``model.fit`` and PyTorch training loops.
+* :func:`mixup_streams` mixes two independently shuffled streams of ``(x, y)``
+  batches row by row, as ``tf.data.Dataset.zip`` recipes do.
+
+All three draw each synthetic row's ``lam`` and partner with the kernel in
+:mod:`mixupy._core`, so one seed gives the same mix on every path. Only NumPy is
+needed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from mixupy import _core
+from mixupy._validation import (
+    check_alpha,
+    check_array,
+    check_batch_size,
+    check_bool,
+    check_callable,
+    check_class_codes,
+    check_label_mode,
+    check_positive_int,
+    check_random_state,
+    check_same_length,
+)
+
+__all__ = ["MixupGenerator", "mixup_arrays", "mixup_streams"]
+
+# The deep-learning default: mixup's authors found alpha in 0.1-0.4 best for image classifiers.
+DEFAULT_ALPHA = 0.2
+
+Labels = Any  # one array, or a list, tuple or dict of arrays (multi-task)
+
+
+@dataclass(frozen=True)
+class LabelSet:
+    """Validated label arrays, one per task, and the container to rebuild them in.
+
+    ``num_classes[k]`` is an int when ``arrays[k]`` holds integer class codes
+    (mixed into one-hot rows), None when its rows are mixed as they are.
+    """
+
+    arrays: tuple[np.ndarray, ...]
+    num_classes: tuple[int | None, ...]
+    keys: tuple[Hashable, ...]
+    container: type | None  # None: one array; list, tuple or dict: multi-task
+
+    def mix(self, d: _core.Draw, dtype: np.dtype, *, dominant: bool) -> Labels:
+        """Apply ``d`` to every label array; integer codes become one-hot rows in ``dtype``."""
+        out = []
+        for array, k in zip(self.arrays, self.num_classes, strict=True):
+            if k is None:
+                out.append(np.take(array, d.first, axis=0) if dominant else _core.mix_rows(array, d))
+            elif dominant:
+                out.append(_one_hot(array[d.first], k, dtype))
+            else:
+                out.append(_core.mix_codes(array, k, d, dtype.type))
+        return self._rebuild(out)
+
+    def concat(self, other: LabelSet, where: str) -> LabelSet:
+        """The rows of ``self`` then those of ``other``, which must have the same structure."""
+        same = (self.container, self.keys, self.num_classes) == (other.container, other.keys, other.num_classes)
+        if not same or any(a.shape[1:] != b.shape[1:] for a, b in zip(self.arrays, other.arrays, strict=True)):
+            msg = (
+                f"the labels of the two streams differ in structure at {where}: "
+                f"{self._describe()} against {other._describe()}."
+            )
+            raise ValueError(msg)
+        arrays = tuple(np.concatenate([a, b]) for a, b in zip(self.arrays, other.arrays, strict=True))
+        return LabelSet(arrays, self.num_classes, self.keys, self.container)
+
+    def _rebuild(self, arrays: list[np.ndarray]) -> Labels:
+        if self.container is None:
+            return arrays[0]
+        if self.container is dict:
+            return dict(zip(self.keys, arrays, strict=True))
+        return self.container(arrays)
+
+    def _describe(self) -> str:
+        shapes = [("codes" if k else "values", a.shape[1:]) for a, k in zip(self.arrays, self.num_classes, strict=True)]
+        kind = "one array" if self.container is None else f"a {self.container.__name__} keyed {list(self.keys)}"
+        return f"{kind} {shapes}"
+
+
+def _one_hot(codes: np.ndarray, n_classes: int, dtype: np.dtype) -> np.ndarray:
+    out = np.zeros((codes.shape[0], n_classes), dtype=dtype)
+    out[np.arange(codes.shape[0]), codes] = 1
+    return out
+
+
+def resolve_labels(y: Any, num_classes: Any, n_rows: int, name: str = "y") -> LabelSet | None:
+    """Validate ``y`` (one array, or a list, tuple or dict of arrays) against ``n_rows`` samples.
+
+    Integer labels of shape ``(n,)`` or ``(n, 1)`` are class codes and need
+    ``num_classes``; any other numeric array is mixed row by row as it is.
+    """
+    if y is None:
+        if num_classes is not None:
+            msg = "`num_classes` describes integer labels, but no labels `y` were given."
+            raise ValueError(msg)
+        return None
+    container: type | None
+    if isinstance(y, dict):
+        container, keys, items = dict, tuple(y), list(y.values())
+    elif isinstance(y, (list, tuple)) and y and all(hasattr(item, "shape") for item in y):
+        container = list if isinstance(y, list) else tuple
+        keys, items = tuple(range(len(y))), list(y)
+    else:
+        container, keys, items = None, (None,), [y]
+    if not items:
+        msg = f"`{name}` must hold at least one label array; got an empty {type(y).__name__}."
+        raise ValueError(msg)
+    classes = _spread_num_classes(num_classes, container, keys)
+    arrays: list[np.ndarray] = []
+    for position, (key, item, k) in enumerate(zip(keys, items, classes, strict=True)):
+        label = name if container is None else f"{name}[{key!r}]"
+        array = check_array(item, label)
+        check_same_length(n_rows, array, label)
+        looks_like_codes = array.ndim == 1 or array.shape[1:] == (1,)
+        if k is None and looks_like_codes and array.dtype.kind in "iu":
+            msg = (
+                f"`{label}` holds integer class labels (shape {array.shape}), which need the number of classes: "
+                f"pass num_classes=... (for example {int(array.max()) + 1}). Hint: for a numeric target mixed as "
+                "it is, pass floats (y.astype(float))."
+            )
+            raise ValueError(msg)
+        if k is not None and looks_like_codes:
+            array = check_class_codes(array, k, label)
+        elif k is not None and array.shape[1:] != (k,):
+            msg = f"`{label}` has rows of shape {array.shape[1:]}, but num_classes={k} asks for ({k},)."
+            raise ValueError(msg)
+        else:
+            k = None  # one-hot or soft rows of the stated width: mixed as they are
+        arrays.append(array)
+        classes[position] = k
+    return LabelSet(tuple(arrays), tuple(classes), keys, container)
+
+
+def _spread_num_classes(num_classes: Any, container: type | None, keys: tuple[Hashable, ...]) -> list[int | None]:
+    """One ``num_classes`` entry (int or None) per label array."""
+    if num_classes is None:
+        return [None] * len(keys)
+    if isinstance(num_classes, dict) and container is dict:
+        unknown = [k for k in num_classes if k not in keys]
+        if unknown:
+            msg = f"`num_classes` names label keys that `y` lacks: {unknown}; `y` has {list(keys)}."
+            raise ValueError(msg)
+        given = [num_classes.get(k) for k in keys]
+    elif isinstance(num_classes, (list, tuple)) and container in (list, tuple):
+        if len(num_classes) != len(keys):
+            msg = f"`num_classes` must give one entry per label array ({len(keys)}); got {len(num_classes)}."
+            raise ValueError(msg)
+        given = list(num_classes)
+    else:
+        given = [num_classes] * len(keys)
+    return _check_num_classes(given)
+
+
+def _check_num_classes(num_classes: Any) -> list[int | None]:
+    """Each entry of ``num_classes`` (one value, a list or tuple, or a dict's values) checked: None or an int > 0."""
+    if isinstance(num_classes, dict):
+        entries = list(num_classes.values())
+    elif isinstance(num_classes, (list, tuple)):
+        entries = list(num_classes)
+    else:
+        entries = [num_classes]
+    return [None if k is None else check_positive_int(k, "num_classes") for k in entries]
+
+
+def float_dtype(dtype: np.dtype) -> np.dtype:
+    """The dtype a mix of ``dtype`` values comes out in: floats keep theirs, the rest become float64."""
+    return dtype if dtype.kind == "f" else np.dtype(np.float64)
+
+
+def _pack(x: np.ndarray, labels: LabelSet | None, d: _core.Draw, *, dominant: bool) -> Any:
+    if labels is None:
+        return x
+    return x, labels.mix(d, x.dtype, dominant=dominant)
+
+
+def mixup_arrays(
+    x: Any,
+    y: Labels = None,
+    *,
+    alpha: float = DEFAULT_ALPHA,
+    batch_size: int | None = None,
+    num_classes: int | Sequence[int | None] | dict[Hashable, int | None] | None = None,
+    label_mode: str = "mix",
+    random_state: int | np.random.Generator | None = None,
+) -> Any:
+    """Mix samples of an array of any shape, and their labels, with one ``lam`` per sample.
+
+    Synthetic sample ``r`` is ``lam[r] * x[i] + (1 - lam[r]) * x[j]`` with
+    ``lam[r] ~ Beta(alpha, alpha)``; ``i`` runs over every sample in order
+    (repeated or subsampled to ``batch_size``) and each partner ``j`` is drawn
+    uniformly from the other samples. Labels are mixed with the same ``lam``.
+
+    Parameters
+    ----------
+    x : array_like, shape (n, ...)
+        Samples along the first axis: a table ``(n, features)``, images
+        ``(n, height, width, channels)``, sequences, anything numeric and finite.
+    y : array_like, or list, tuple or dict of array_like, optional
+        Labels, one row per sample: one-hot or soft rows ``(n, classes)`` and any
+        other float targets are mixed as they are; integer class labels of shape
+        ``(n,)`` or ``(n, 1)`` need ``num_classes`` and come back as mixed
+        one-hot rows. A list, tuple or dict of such arrays (one per output of a
+        multi-task model) is mixed with the same draw and returned in the same
+        container.
+    alpha : float, default 0.2
+        Beta(alpha, alpha) parameter, >= 0. ``alpha=0`` copies one source.
+    batch_size : int, optional
+        Number of synthetic samples; defaults to ``len(x)``.
+    num_classes : int, or list, tuple or dict of int or None, optional
+        Number of classes of integer labels. For multi-task ``y`` one int applies
+        to every integer label array, or give one entry per array.
+    label_mode : {"mix", "dominant"}, default "mix"
+        "mix" mixes labels with the same ``lam`` as ``x``. "dominant" folds
+        ``lam`` to ``max(lam, 1 - lam)`` and keeps the exact label of the
+        dominant sample ``i`` (integer labels as one-hot rows).
+    random_state : None, int or numpy.random.Generator, optional
+        Seed or generator; the same seed gives the same result.
+
+    Returns
+    -------
+    x_mixed : ndarray, shape (batch_size, ...)
+        Floating inputs keep their dtype; integer and bool inputs become float64.
+    y_mixed : ndarray, or list, tuple or dict of ndarray
+        Only when ``y`` is given. Labels made from integer codes take the dtype
+        of ``x_mixed``.
+
+    Raises
+    ------
+    TypeError
+        Non-numeric arrays or parameters of the wrong type.
+    ValueError
+        Empty arrays, NaN or infinite values, ``x`` and ``y`` of different
+        lengths, integer labels without ``num_classes``, a label outside the
+        classes, or a parameter out of range.
+
+    See Also
+    --------
+    MixupGenerator : the same, batch by batch, epoch after epoch.
+    mixupy.mixup : mixup for pandas DataFrames.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from mixupy import mixup_arrays
+    >>> x = np.array([[0.0, 0.0], [10.0, 10.0]])   # two 2-pixel "images"
+    >>> y = np.array([0, 1])                        # their classes
+    >>> xm, ym = mixup_arrays(x, y, num_classes=2, alpha=1.0, random_state=0)
+    >>> xm.shape, ym.shape
+    ((2, 2), (2, 2))
+    >>> bool(np.allclose(xm[:, 0] / 10, ym[:, 1]))  # pixels and labels share lam
+    True
+
+    Images of any rank, and one label array per output of a multi-task model:
+
+    >>> images = np.zeros((8, 4, 4, 3), dtype=np.float32)
+    >>> xm, (y1, y2) = mixup_arrays(images, [np.eye(8, 3), np.arange(8) % 2], num_classes=[None, 2], random_state=0)
+    >>> xm.shape, xm.dtype, y1.shape, y2.shape
+    ((8, 4, 4, 3), dtype('float32'), (8, 3), (8, 2))
+    """
+    x = check_array(x, "x")
+    alpha = check_alpha(alpha)
+    size = check_batch_size(batch_size, x.shape[0])
+    dominant = check_label_mode(label_mode) == "dominant"
+    rng = check_random_state(random_state)
+    labels = resolve_labels(y, num_classes, x.shape[0])
+    d = _core.draw(x.shape[0], size, alpha, rng, dominant=dominant)
+    return _pack(_core.mix_rows(x, d), labels, d, dominant=dominant)
+
+
+class MixupGenerator:
+    """Mixed batches, epoch after epoch, for Keras ``model.fit`` and PyTorch loops.
+
+    Each epoch visits every sample once as the first source of a mixed sample, in
+    a fresh random order when ``shuffle``; its partner is drawn uniformly from the
+    whole data set, and ``lam ~ Beta(alpha, alpha)`` is drawn per sample.
+
+    * ``len(gen)`` is the number of batches (steps) per epoch.
+    * ``for xb, yb in gen:`` runs one epoch (a PyTorch-style loop).
+    * ``gen()`` returns an endless Python generator, epoch after epoch, as the
+      classic Keras ``MixupGenerator`` recipe does: pass it to
+      ``model.fit(gen(), steps_per_epoch=len(gen), epochs=...)``, or take
+      batches with ``next``.
+
+    Parameters
+    ----------
+    x : array_like or mixupy.ImageFolder
+        Samples along the first axis (any rank, numeric, finite), or a folder of
+        images decoded lazily, batch by batch.
+    y : array_like, or list, tuple or dict of array_like, optional
+        Labels as in :func:`mixup_arrays`: one-hot, soft or other float rows,
+        integer class labels with ``num_classes``, or several arrays for a
+        multi-task model. Without ``y`` the batches are ``x`` alone.
+    batch_size : int, default 32
+        Samples per batch, > 0. The last batch of an epoch holds the rest.
+    alpha : float, default 0.2
+        Beta(alpha, alpha) parameter, >= 0.
+    shuffle : bool, default True
+        Visit the samples in a fresh random order each epoch; otherwise in order.
+    augment : callable, optional
+        A per-sample augmentation, ``augment(sample) -> sample``, applied to both
+        sources of every mixed sample before they are mixed: for example Keras'
+        ``ImageDataGenerator.random_transform`` or a random-erasing function.
+        It receives floating copies, so it may change them in place. Samples it
+        returns must all have one shape (it may differ from the input's).
+    datagen : Keras ImageDataGenerator, optional
+        Shorthand for ``augment=lambda s: datagen.standardize(datagen.random_transform(s))``,
+        as the classic recipe takes it. Give ``augment`` or ``datagen``, not both.
+    num_classes : int, or list, tuple or dict of int or None, optional
+        Number of classes of integer labels.
+    label_mode : {"mix", "dominant"}, default "mix"
+        As in :func:`mixup_arrays`.
+    drop_last : bool, default False
+        Drop the last batch of an epoch when it is short.
+    random_state : None, int or numpy.random.Generator, optional
+        Seed or generator for the order, the partners and ``lam``; the same seed
+        gives the same batches. (A Keras ``datagen`` draws its transforms from
+        NumPy's global random state, which mixupy does not touch.)
+
+    Raises
+    ------
+    TypeError, ValueError
+        As :func:`mixup_arrays`; also when ``batch_size <= 0``, or
+        ``drop_last=True`` with fewer samples than ``batch_size``.
+
+    See Also
+    --------
+    mixup_arrays : one mixed set at once.
+    mixupy.ImageFolder : images on disk, read batch by batch.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from mixupy import MixupGenerator
+    >>> x = np.random.default_rng(0).random((10, 4, 4, 3), dtype=np.float32)
+    >>> y = np.eye(2)[np.arange(10) % 2]
+    >>> gen = MixupGenerator(x, y, batch_size=4, alpha=0.2, random_state=0)
+    >>> len(gen)                              # steps per epoch: 4 + 4 + 2
+    3
+    >>> [xb.shape[0] for xb, yb in gen]       # one epoch, the last batch short
+    [4, 4, 2]
+    >>> batches = gen()                       # endless, as in the Keras recipe
+    >>> xb, yb = next(batches)
+    >>> xb.shape, yb.shape, bool(np.allclose(yb.sum(axis=1), 1))
+    ((4, 4, 4, 3), (4, 2), True)
+    """
+
+    def __init__(
+        self,
+        x: Any,
+        y: Labels = None,
+        batch_size: int = 32,
+        alpha: float = DEFAULT_ALPHA,
+        shuffle: bool = True,
+        *,
+        augment: Callable[[np.ndarray], Any] | None = None,
+        datagen: Any = None,
+        num_classes: int | Sequence[int | None] | dict[Hashable, int | None] | None = None,
+        label_mode: str = "mix",
+        drop_last: bool = False,
+        random_state: int | np.random.Generator | None = None,
+    ) -> None:
+        self._source = x if hasattr(x, "_read_rows") else None  # an ImageFolder, read lazily
+        self._x = np.empty(0) if self._source is not None else check_array(x, "x")
+        self._n = len(self._source) if self._source is not None else self._x.shape[0]
+        self._labels = resolve_labels(y, num_classes, self._n)
+        self._batch_size = check_positive_int(batch_size, "batch_size")
+        self._alpha = check_alpha(alpha)
+        self._shuffle = check_bool(shuffle, "shuffle")
+        self._augment = _resolve_augment(augment, datagen)
+        self._dominant = check_label_mode(label_mode) == "dominant"
+        self._drop_last = check_bool(drop_last, "drop_last")
+        self._rng = check_random_state(random_state)
+        if self._drop_last and self._n < self._batch_size:
+            msg = (
+                f"drop_last=True with {self._n} samples and batch_size={self._batch_size} leaves no batch; "
+                "lower batch_size or pass drop_last=False."
+            )
+            raise ValueError(msg)
+
+    def __len__(self) -> int:
+        """Number of batches per epoch."""
+        if self._drop_last:
+            return self._n // self._batch_size
+        return -(-self._n // self._batch_size)
+
+    def __iter__(self) -> Iterator[Any]:
+        """One epoch of mixed batches."""
+        order = self._rng.permutation(self._n) if self._shuffle else np.arange(self._n)
+        for step in range(len(self)):
+            first = order[step * self._batch_size : (step + 1) * self._batch_size].astype(np.intp)
+            batch = self._batch(first)
+            if batch is not None:
+                yield batch
+
+    def __call__(self) -> Iterator[Any]:
+        """An endless generator of mixed batches, epoch after epoch."""
+        while True:
+            yield from self
+
+    def __repr__(self) -> str:
+        return (
+            f"MixupGenerator(samples={self._n}, batch_size={self._batch_size}, alpha={self._alpha}, "
+            f"steps_per_epoch={len(self)})"
+        )
+
+    def _batch(self, first: np.ndarray) -> Any:
+        d = _core.draw(self._n, 0, self._alpha, self._rng, first=first, dominant=self._dominant)
+        if self._source is None and self._augment is None:
+            return _pack(_core.mix_rows(self._x, d), self._labels, d, dominant=self._dominant)
+        # Read both sources of every row (decoding images when the source is a folder),
+        # augment each one, then mix the two halves.
+        rows = np.concatenate([d.first, d.second])
+        if self._source is not None:
+            sources, readable = self._source._read_rows(rows)
+        else:
+            sources, readable = np.take(self._x, rows, axis=0).astype(float_dtype(self._x.dtype), copy=False), None
+        if self._augment is not None:
+            sources = _apply_augment(self._augment, sources)
+        b = len(d)
+        halves = _core.Draw(np.arange(b, dtype=np.intp), np.arange(b, 2 * b, dtype=np.intp), d.lam)
+        if readable is not None and not readable.all():
+            keep = readable[:b] & readable[b:]
+            if not keep.any():
+                return None
+            halves = _core.Draw(halves.first[keep], halves.second[keep], d.lam[keep])
+            d = _core.Draw(d.first[keep], d.second[keep], d.lam[keep])
+        return _pack(_core.mix_rows(sources, halves), self._labels, d, dominant=self._dominant)
+
+
+def _resolve_augment(augment: Any, datagen: Any) -> Callable[[np.ndarray], Any] | None:
+    augment = check_callable(augment, "augment")
+    if datagen is None:
+        return augment
+    if augment is not None:
+        msg = "give `augment` or `datagen`, not both: datagen=g is shorthand for an augment calling g."
+        raise ValueError(msg)
+    if not (callable(getattr(datagen, "random_transform", None)) and callable(getattr(datagen, "standardize", None))):
+        msg = (
+            "`datagen` must be a Keras ImageDataGenerator (with random_transform and standardize methods); "
+            f"got {type(datagen).__name__}. Hint: pass any other per-sample function as augment=..."
+        )
+        raise TypeError(msg)
+
+    def keras_transform(sample: np.ndarray) -> Any:
+        return datagen.standardize(datagen.random_transform(sample))
+
+    return keras_transform
+
+
+def _apply_augment(augment: Callable[[np.ndarray], Any], sources: np.ndarray) -> np.ndarray:
+    """``augment`` applied to each sample, stacked back into one array."""
+    out = [np.asarray(augment(sample)) for sample in sources]
+    shapes = {a.shape for a in out}
+    if len(shapes) > 1:
+        msg = f"`augment` must return samples of one shape; it returned shapes {sorted(shapes)}."
+        raise ValueError(msg)
+    stacked = np.stack(out)
+    if stacked.dtype.kind not in "biuf":
+        msg = f"`augment` must return numeric samples; it returned dtype {stacked.dtype}."
+        raise TypeError(msg)
+    return stacked
+
+
+def mixup_streams(
+    first: Iterable[Any],
+    second: Iterable[Any],
+    *,
+    alpha: float = DEFAULT_ALPHA,
+    num_classes: int | Sequence[int | None] | dict[Hashable, int | None] | None = None,
+    label_mode: str = "mix",
+    random_state: int | np.random.Generator | None = None,
+) -> Iterator[Any]:
+    """Mix two streams of batches row by row: batch k of ``first`` with batch k of ``second``.
+
+    This is the recipe of zipping two independently shuffled loaders of the same
+    data (``tf.data.Dataset.zip``, two ``flow_from_directory`` iterators, two
+    PyTorch ``DataLoader`` objects): row ``r`` of the mixed batch is
+    ``lam[r] * first_row[r] + (1 - lam[r]) * second_row[r]`` with its own
+    ``lam[r] ~ Beta(alpha, alpha)``.
+
+    Parameters
+    ----------
+    first, second : iterable of (x, y) pairs or of x arrays
+        The two streams. Each batch is an ``(x, y)`` tuple (``y`` as in
+        :func:`mixup_arrays`, multi-task containers included) or an ``x`` array
+        alone; both streams must use the same form. Batches are converted with
+        ``numpy.asarray``, so CPU tensors work too.
+    alpha : float, default 0.2
+        Beta(alpha, alpha) parameter, >= 0.
+    num_classes : int, or list, tuple or dict of int or None, optional
+        Number of classes of integer labels.
+    label_mode : {"mix", "dominant"}, default "mix"
+        "dominant" folds ``lam`` to ``max(lam, 1 - lam)``: each row of
+        ``first`` dominates and keeps its exact label.
+    random_state : None, int or numpy.random.Generator, optional
+        Seed or generator for ``lam``; the same seed and streams give the same
+        batches.
+
+    Yields
+    ------
+    x or (x, y)
+        One mixed batch per pair of batches, as many rows as the batch of
+        ``first``. A shorter batch of ``second`` (a ragged last batch) lends its
+        rows in turn (row ``r`` pairs with row ``r % len``); extra rows of a longer
+        one are left out. Iteration stops when either stream ends, as ``zip`` does.
+
+    Raises
+    ------
+    TypeError, ValueError
+        At the call for bad parameters; while iterating, naming the batch, for
+        bad batches (empty, NaN, shapes that differ between the streams).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from mixupy import mixup_streams
+    >>> x = np.arange(10, dtype=float).reshape(10, 1)
+    >>> y = np.arange(10) % 2
+    >>> rng = np.random.default_rng(0)
+    >>> def loader():  # a freshly shuffled pass over (x, y), batches of 4, 4 and 2
+    ...     order = rng.permutation(10)
+    ...     return [(x[order[i : i + 4]], y[order[i : i + 4]]) for i in range(0, 10, 4)]
+    >>> batches = list(mixup_streams(loader(), loader(), num_classes=2, random_state=0))
+    >>> [xb.shape for xb, yb in batches]
+    [(4, 1), (4, 1), (2, 1)]
+    >>> bool(all(np.allclose(yb.sum(axis=1), 1) for xb, yb in batches))
+    True
+    """
+    alpha = check_alpha(alpha)
+    dominant = check_label_mode(label_mode) == "dominant"
+    rng = check_random_state(random_state)
+    _check_num_classes(num_classes)
+    streams = []
+    for name, stream in (("first", first), ("second", second)):
+        try:
+            streams.append(iter(stream))
+        except TypeError:
+            msg = f"`{name}` must be an iterable of (x, y) batches; got {type(stream).__name__}."
+            raise TypeError(msg) from None
+    return _mix_stream_batches(streams[0], streams[1], alpha, num_classes, dominant, rng)
+
+
+def _mix_stream_batches(
+    first: Iterator[Any],
+    second: Iterator[Any],
+    alpha: float,
+    num_classes: Any,
+    dominant: bool,
+    rng: np.random.Generator,
+) -> Iterator[Any]:
+    # zip stops at the shorter stream, as tf.data.Dataset.zip does
+    for step, (a, b) in enumerate(zip(first, second, strict=False)):
+        where = f"batch {step}"
+        xa, ya = _split_batch(a, f"first, {where}")
+        xb, yb = _split_batch(b, f"second, {where}")
+        if (ya is None) != (yb is None):
+            msg = f"one stream yields (x, y) pairs and the other x alone, at {where}; both must use the same form."
+            raise ValueError(msg)
+        if xa.shape[1:] != xb.shape[1:]:
+            msg = f"the two streams' x differ in sample shape at {where}: {xa.shape[1:]} against {xb.shape[1:]}."
+            raise ValueError(msg)
+        n_a, n_b = xa.shape[0], xb.shape[0]
+        lam = _core.sample_lambda(alpha, n_a, rng, dominant=dominant)
+        rows = np.arange(n_a, dtype=np.intp)
+        d = _core.Draw(rows, n_a + rows % n_b, lam)
+        la = resolve_labels(ya, num_classes, n_a, f"y of first, {where}")
+        lb = resolve_labels(yb, num_classes, n_b, f"y of second, {where}")
+        labels = la.concat(lb, where) if la is not None and lb is not None else None
+        yield _pack(_core.mix_rows(np.concatenate([xa, xb]), d), labels, d, dominant=dominant)
+
+
+def _split_batch(batch: Any, where: str) -> tuple[np.ndarray, Any]:
+    """``(x, y)`` from a pair, ``(x, None)`` from an array alone; ``x`` validated."""
+    if isinstance(batch, (tuple, list)):
+        if len(batch) != 2:
+            kind = type(batch).__name__
+            msg = f"each batch must be an (x, y) pair or an x array; got a {kind} of {len(batch)} at {where}."
+            raise ValueError(msg)
+        x, y = batch
+    else:
+        x, y = batch, None
+    return check_array(x, f"x of {where}"), y
