@@ -20,7 +20,13 @@ from mixupy.frame import mixup
 __version__ = "1.0.0"
 
 # public name -> module that defines it; imported on first attribute access
-_LAZY: dict[str, str] = {}
+_LAZY: dict[str, str] = {
+    # torch tensors (extra "torch")
+    "MixupLoss": "mixupy.tensors",
+    "mixup_batch": "mixupy.tensors",
+    "mixup_loss": "mixupy.tensors",
+    "mixup_pairs": "mixupy.tensors",
+}
 
 __all__ = ["__version__", "datasets", "mixup", *_LAZY]
 
