@@ -478,3 +478,13 @@ def test_digits_example_runs() -> None:
     )
     assert "no mixup: test accuracy" in out.stdout
     assert "mixup alpha=0.4: test accuracy" in out.stdout
+
+
+def test_benchmark_runs_quick() -> None:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    script = ROOT / "benchmarks" / "bench_tensors.py"
+    out = subprocess.run(
+        [sys.executable, str(script), "--quick", "--no-docs"], env=env, capture_output=True, text=True, check=True
+    )
+    assert "| `x.clone()` |" in out.stdout
+    assert "| `mixup_pairs(x, y)` |" in out.stdout
