@@ -29,6 +29,11 @@ _LAZY: dict[str, str] = {
     "mixup_arrays": "mixupy.arrays",
     "mixup_streams": "mixupy.arrays",
     "ImageFolder": "mixupy.images",
+    # torch tensors (extra "torch")
+    "MixupLoss": "mixupy.tensors",
+    "mixup_batch": "mixupy.tensors",
+    "mixup_loss": "mixupy.tensors",
+    "mixup_pairs": "mixupy.tensors",
 }
 
 __all__ = ["__version__", "datasets", "mixup", *_LAZY]

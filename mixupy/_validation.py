@@ -67,12 +67,17 @@ def check_bool(value: Any, name: str) -> bool:
     return bool(value)
 
 
+def check_choice(value: Any, name: str, choices: Sequence[Any]) -> Any:
+    """Check ``value`` is one of ``choices``."""
+    if not isinstance(value, Hashable) or value not in choices:
+        msg = f"`{name}` must be one of {list(choices)}; got {_show(value)}."
+        raise ValueError(msg)
+    return value
+
+
 def check_label_mode(label_mode: Any) -> str:
     """Check ``label_mode`` is one of :data:`LABEL_MODES`."""
-    if not isinstance(label_mode, str) or label_mode not in LABEL_MODES:
-        msg = f"`label_mode` must be one of {list(LABEL_MODES)}; got {_show(label_mode)}."
-        raise ValueError(msg)
-    return label_mode
+    return check_choice(label_mode, "label_mode", LABEL_MODES)
 
 
 def check_random_state(random_state: Any) -> np.random.Generator:
@@ -397,14 +402,6 @@ def check_class_codes(values: np.ndarray, num_classes: int, name: str) -> np.nda
     return codes.astype(np.intp)
 
 
-def check_choice(value: Any, name: str, choices: Sequence[Any]) -> Any:
-    """Check ``value`` is one of ``choices``."""
-    if not isinstance(value, Hashable) or value not in choices:
-        msg = f"`{name}` must be one of {list(choices)}; got {_show(value)}."
-        raise ValueError(msg)
-    return value
-
-
 def check_callable(value: Any, name: str) -> Any:
     """Check ``value`` is None or callable."""
     if value is not None and not callable(value):
@@ -444,3 +441,130 @@ def check_seed(value: Any, name: str = "seed") -> int:
         msg = f"`{name}` must be a non-negative integer; got {value!r}."
         raise ValueError(msg)
     return int(value)
+
+
+# --- torch tensors (mixupy.tensors; torch is imported inside each check) ---
+
+REDUCTIONS = ("mean", "sum", "none")
+
+
+def check_tensor_batch(x: Any, name: str = "x") -> Any:
+    """Check ``x`` is a non-empty floating-point torch tensor with a batch dimension."""
+    import torch
+
+    if not isinstance(x, torch.Tensor):
+        msg = f"`{name}` must be a torch.Tensor; got {type(x).__name__}. Hint: torch.as_tensor(array)."
+        raise TypeError(msg)
+    if not (x.is_floating_point()):
+        msg = (
+            f"`{name}` must have a floating dtype (float16, bfloat16, float32 or float64); got {x.dtype}. "
+            f"Hint: convert it first, e.g. {name}.float() (mixing integers would truncate)."
+        )
+        raise TypeError(msg)
+    if x.ndim == 0 or x.shape[0] == 0:
+        msg = (
+            f"`{name}` must be a batch with at least one sample along its first dimension; got shape {tuple(x.shape)}."
+        )
+        raise ValueError(msg)
+    return x
+
+
+def check_same_batch(y: Any, x: Any, name: str = "y") -> Any:
+    """Check ``y`` is a tensor with as many samples as ``x``, on the same device."""
+    import torch
+
+    if not isinstance(y, torch.Tensor):
+        msg = f"`{name}` must be a torch.Tensor; got {type(y).__name__}."
+        raise TypeError(msg)
+    if y.ndim == 0 or y.shape[0] != x.shape[0]:
+        msg = (
+            f"`{name}` must have one entry per sample of `x` ({x.shape[0]}) along its first dimension; "
+            f"got shape {tuple(y.shape)}."
+        )
+        raise ValueError(msg)
+    if y.device != x.device:
+        msg = f"`{name}` is on device {y.device} but `x` is on {x.device}; move both to one device first."
+        raise ValueError(msg)
+    return y
+
+
+def check_torch_random_state(random_state: Any, device: Any) -> Any:
+    """Turn ``random_state`` into a ``torch.Generator`` on ``device``.
+
+    None gives a generator seeded from operating-system entropy, an int seeds a
+    new generator, a ``torch.Generator`` on the same kind of device is used (and
+    advanced) as it is. The global torch random state is never read or changed.
+    """
+    import torch
+
+    if isinstance(random_state, torch.Generator):
+        gen_device = random_state.device
+        if gen_device.type != device.type or (
+            gen_device.index is not None and device.index is not None and gen_device.index != device.index
+        ):
+            msg = (
+                f"`random_state` is a torch.Generator on {gen_device} but the tensors are on {device}; "
+                f"create it with torch.Generator(device={str(device)!r})."
+            )
+            raise ValueError(msg)
+        return random_state
+    if random_state is None:
+        generator = torch.Generator(device=device)
+        generator.seed()
+        return generator
+    if isinstance(random_state, numbers.Integral) and not isinstance(random_state, (bool, np.bool_)):
+        if random_state < 0:
+            msg = f"`random_state` must be a non-negative integer seed; got {random_state!r}."
+            raise ValueError(msg)
+        return torch.Generator(device=device).manual_seed(int(random_state))
+    hint = ""
+    if isinstance(random_state, (np.random.Generator, np.random.RandomState)):
+        hint = " A NumPy generator would draw on the host; pass an int seed or a torch.Generator instead."
+    msg = f"`random_state` must be None, a non-negative int or a torch.Generator; got {_show(random_state)}.{hint}"
+    raise TypeError(msg)
+
+
+def check_num_classes(num_classes: Any) -> int | None:
+    """None, or a positive number of classes."""
+    if num_classes is None:
+        return None
+    return check_positive_int(num_classes, "num_classes")
+
+
+def check_label_smoothing(value: Any) -> float:
+    """A label-smoothing amount in [0, 1)."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        msg = f"`label_smoothing` must be a number in [0, 1); got {_show(value)}."
+        raise TypeError(msg)
+    if not 0 <= float(value) < 1:
+        msg = f"`label_smoothing` must be in [0, 1); got {value!r}. Hint: 0.1 is a common choice, 0 turns it off."
+        raise ValueError(msg)
+    return float(value)
+
+
+def check_reduction(reduction: Any) -> str:
+    """One of :data:`REDUCTIONS`."""
+    return check_choice(reduction, "reduction", REDUCTIONS)
+
+
+def check_device(device: Any) -> Any:
+    """Turn ``device`` (a string such as "cpu" or "cuda:0", or a torch.device) into a usable torch.device."""
+    import torch
+
+    if isinstance(device, torch.device):
+        result = device
+    elif isinstance(device, str):
+        try:
+            result = torch.device(device)
+        except RuntimeError as err:
+            msg = f'`device` must name a torch device such as "cpu" or "cuda"; got {device!r} ({err}).'
+            raise ValueError(msg) from None
+    else:
+        msg = f'`device` must be None, a string such as "cpu" or "cuda", or a torch.device; got {_show(device)}.'
+        raise TypeError(msg)
+    if result.type == "cuda":
+        count = torch.cuda.device_count() if torch.cuda.is_available() else 0
+        if count == 0 or (result.index is not None and result.index >= count):
+            msg = f'`device` is {device!r} but this machine has {count} usable CUDA device(s). Hint: device="cpu".'
+            raise ValueError(msg)
+    return result

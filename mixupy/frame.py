@@ -6,7 +6,8 @@ The frame is taken apart once into NumPy columns, mixed by the kernel in
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Sequence
+import functools
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,6 +20,7 @@ from mixupy._validation import (
     check_batch_size,
     check_bool,
     check_columns_exist,
+    check_device,
     check_frame,
     check_label_mode,
     check_numeric_columns,
@@ -102,6 +104,7 @@ def mixup(
     label_mode: str = "mix",
     within_class: bool = False,
     random_state: int | np.random.Generator | None = None,
+    device: Any = None,
 ) -> pd.DataFrame:
     """Create synthetic rows as convex combinations of pairs of rows.
 
@@ -138,6 +141,11 @@ def mixup(
     random_state : None, int or numpy.random.Generator, optional
         Seed or generator; the same seed gives the same result. The global NumPy
         random state is never read or changed.
+    device : None, str or torch.device, optional
+        None computes with NumPy. A torch device (``"cpu"``, ``"cuda"``,
+        ``"cuda:1"``...) computes the mixed columns with torch there (extra
+        ``mixupy[torch]``); the draw is the same NumPy draw, so the result is
+        the same frame (bit for bit in float64 and float32).
 
     Returns
     -------
@@ -188,6 +196,7 @@ def mixup(
     label_mode = check_label_mode(label_mode)
     within_class = check_bool(within_class, "within_class")
     rng = check_random_state(random_state)
+    mixer = _core.mix_columns if device is None else _device_mixer(device)
     exact = within_class or label_mode == "dominant"
     if exact and labels is None:
         option = "within_class=True" if within_class else 'label_mode="dominant"'
@@ -211,7 +220,7 @@ def mixup(
         groups=spec.codes if within_class else None,
         dominant=label_mode == "dominant",
     )
-    return _assemble(data, d, values, spec, kept, concat=concat, expand=spec.kind == "class" and not exact)
+    return _assemble(data, d, values, spec, kept, concat=concat, expand=spec.kind == "class" and not exact, mixer=mixer)
 
 
 def _numeric_values(data: pd.DataFrame, columns: list[Hashable]) -> dict[Hashable, np.ndarray]:
@@ -235,6 +244,7 @@ def _assemble(
     *,
     concat: bool,
     expand: bool,
+    mixer: Callable[..., np.ndarray] = _core.mix_columns,
 ) -> pd.DataFrame:
     """Apply the draw to every column and rebuild one DataFrame.
 
@@ -245,8 +255,7 @@ def _assemble(
     for name, column in values.items():
         groups.setdefault(output_dtype(column.dtype), []).append(name)
     mixed_arrays = {
-        dtype: _core.mix_columns([values[c] for c in names], d, dtype, keep_originals=concat)
-        for dtype, names in groups.items()
+        dtype: mixer([values[c] for c in names], d, dtype, keep_originals=concat) for dtype, names in groups.items()
     }
     index = pd.RangeIndex(n * concat + len(d))
 
@@ -329,3 +338,16 @@ def mixup_block(data: pd.DataFrame, *, classes: Sequence[Any] | None = None, **o
     if list(out.columns) == expected:
         return out
     return out.reindex(columns=expected, fill_value=0.0)
+
+
+# --- device=: the same draw applied by torch (mixupy.tensors, extra "torch") ---
+
+
+def _device_mixer(device: Any) -> Callable[..., np.ndarray]:
+    """:func:`mixupy.tensors.mix_columns` bound to a checked ``device``; torch is imported only here."""
+    try:
+        from mixupy import tensors
+    except ImportError as err:
+        msg = "`device=` computes with PyTorch, which is not installed: pip install 'mixupy[torch]'."
+        raise ImportError(msg) from err
+    return functools.partial(tensors.mix_columns, device=check_device(device))

@@ -1,0 +1,539 @@
+"""mixup on torch tensors, on any device (extra ``mixupy[torch]``).
+
+A batch is mixed with a shuffled copy of itself, the way fastai does it: one
+batch is loaded, not two, and each sample ``i`` is mixed with a partner
+``p(i)``::
+
+    x'[i] = lam[i] * x[i] + (1 - lam[i]) * x[p(i)]
+
+``p`` is a random permutation without fixed points (one random cycle), so no
+sample is mixed with itself unless the batch holds a single sample. ``lam`` is
+drawn per sample (fastai's finding: it trains faster than one ``lam`` per
+batch) or, on request, once per batch; ``dominant=True`` folds it to
+``max(lam, 1 - lam)`` so each sample dominates its own mix and the pair
+``(i, j)`` and ``(j, i)`` can no longer give the same image twice.
+
+Everything happens on the tensors' device: ``lam`` and the permutation are drawn
+there with a ``torch.Generator``, nothing is copied to the host and nothing
+waits for the device, so a training loop keeps its queue of kernels full. The
+caller's tensors are never changed.
+
+Randomness (``random_state``): None draws a fresh seed from the operating
+system, an int seeds a new ``torch.Generator`` on the tensors' device, and a
+``torch.Generator`` (on the tensors' device) is used and advanced. The same
+seed on the same kind of device gives the same result; CPU and CUDA streams
+differ. The global torch random state is never read or changed.
+
+This module also applies a :class:`mixupy._core.Draw` to table columns with
+torch (:func:`mix_columns`), which is how ``mixupy.mixup(df, device=...)``
+runs its arithmetic on a GPU.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+try:
+    import torch
+except ModuleNotFoundError as err:  # pragma: no cover - torch is installed wherever the tests run
+    msg = "mixupy's tensor functions need PyTorch: pip install 'mixupy[torch]'."
+    raise ImportError(msg) from err
+
+from mixupy import _core
+from mixupy._validation import (
+    check_alpha,
+    check_bool,
+    check_label_smoothing,
+    check_num_classes,
+    check_reduction,
+    check_same_batch,
+    check_tensor_batch,
+    check_torch_random_state,
+)
+
+__all__ = ["MixupLoss", "mix_columns", "mixup_batch", "mixup_loss", "mixup_pairs"]
+
+Criterion = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
+
+
+# --- draw on the device -------------------------------------------------------------------------
+
+
+def _lam_dtype(x: torch.Tensor) -> torch.dtype:
+    """lam is drawn in float32 (float64 for float64 data) and cast to the data's dtype."""
+    return torch.float64 if x.dtype == torch.float64 else torch.float32
+
+
+def _sample_lambda(
+    alpha: float, size: int, gen: torch.Generator, device: torch.device, dtype: torch.dtype
+) -> torch.Tensor:
+    """``size`` draws of Beta(alpha, alpha) on ``device``, as Gamma ratios; no host round trip.
+
+    As in :func:`mixupy._core.sample_lambda`, ``alpha == 0`` gives 0 or 1 with
+    equal chance, and a draw whose two Gamma variates both underflow (tiny alpha)
+    becomes such a coin flip. The coin is always drawn, so the stream advances by
+    the same amount whatever the values are.
+    """
+    coin = torch.randint(0, 2, (size,), generator=gen, device=device).to(dtype)
+    if alpha == 0:
+        return coin
+    gamma = torch._standard_gamma(torch.full((2, size), alpha, dtype=dtype, device=device), generator=gen)
+    lam = gamma[0] / (gamma[0] + gamma[1])
+    return torch.where(torch.isnan(lam), coin, lam)
+
+
+def _partners(n: int, gen: torch.Generator, device: torch.device) -> torch.Tensor:
+    """A random permutation with one cycle: each sample's partner is uniform over the others."""
+    order = torch.randperm(n, generator=gen, device=device)
+    return torch.empty_like(order).scatter_(0, order, order.roll(-1))
+
+
+def _draw(
+    x: torch.Tensor, alpha: float, gen: torch.Generator, *, per_batch: bool, dominant: bool
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Partners and weights (in ``x``'s dtype, shape ``(n,)``) for a batch ``x``."""
+    n = x.shape[0]
+    lam = _sample_lambda(alpha, 1 if per_batch else n, gen, x.device, _lam_dtype(x))
+    if dominant:
+        lam = torch.maximum(lam, 1 - lam)
+    partner = _partners(n, gen, x.device)
+    return partner, lam.to(x.dtype).expand(n).contiguous()
+
+
+def _mix(t: torch.Tensor, partner: torch.Tensor, lam: torch.Tensor) -> torch.Tensor:
+    """``lam * t + (1 - lam) * t[partner]`` along the first dimension, in ``t``'s dtype."""
+    weight = lam.to(t.dtype).view((-1,) + (1,) * (t.ndim - 1))
+    # Gather by advanced indexing (a row copy; index_select is several times slower on the CPU), then
+    # interpolate in place: one new tensor, and lerp rounds once, so weights 0 and 1 give exact copies.
+    return t[partner].lerp_(t, weight)
+
+
+def _check_common(x: Any, y: Any, alpha: Any, per_batch: Any, dominant: Any) -> tuple[torch.Tensor, float]:
+    x = check_tensor_batch(x, "x")
+    check_same_batch(y, x, "y")
+    check_bool(per_batch, "per_batch")
+    check_bool(dominant, "dominant")
+    return x, check_alpha(alpha)
+
+
+# --- targets ------------------------------------------------------------------------------------
+
+
+def _one_hot(y: torch.Tensor, num_classes: int, smoothing: float, dtype: torch.dtype) -> torch.Tensor:
+    """Smoothed one-hot rows for integer labels, checked to lie in ``[0, num_classes)``."""
+    if y.ndim != 1:
+        msg = f"integer `y` must hold one class per sample, shape (n,); got shape {tuple(y.shape)}."
+        raise ValueError(msg)
+    inside = ((y >= 0) & (y < num_classes)).all()
+    if y.device.type == "cpu":
+        if not bool(inside):
+            bad = y[(y < 0) | (y >= num_classes)]
+            msg = (
+                f"`y` holds labels outside the classes 0..{num_classes - 1} (num_classes={num_classes}), "
+                f"for example {bad[:5].tolist()}."
+            )
+            raise ValueError(msg)
+    else:  # checked on the device, without waiting for it; a failure surfaces at the next synchronisation
+        torch._assert_async(inside, f"mixupy: `y` holds labels outside the classes 0..{num_classes - 1}")
+    off = smoothing / num_classes
+    hot = torch.full((y.shape[0], num_classes), off, dtype=dtype, device=y.device)
+    return hot.scatter_(1, y.unsqueeze(1), 1 - smoothing + off)
+
+
+def _targets(y: torch.Tensor, x: torch.Tensor, num_classes: int | None, smoothing: float) -> torch.Tensor:
+    """The targets to mix: floating ``y`` as it is, integer ``y`` one-hot encoded in ``x``'s dtype."""
+    if y.is_floating_point():
+        if smoothing:
+            msg = (
+                "`label_smoothing` applies to integer class labels (with num_classes); "
+                f"`y` is already {y.dtype}. Hint: smooth soft targets yourself, or pass class indices."
+            )
+            raise ValueError(msg)
+        if num_classes is not None and (y.ndim != 2 or y.shape[1] != num_classes):
+            msg = f"`y` is one-hot or soft with shape {tuple(y.shape)}, which does not match num_classes={num_classes}."
+            raise ValueError(msg)
+        return y
+    if y.dtype == torch.bool or y.is_complex():
+        msg = f"`y` must hold class indices (an integer dtype) or one-hot/soft targets (floating); got {y.dtype}."
+        raise TypeError(msg)
+    if num_classes is None:
+        msg = (
+            f"`y` holds integer class labels ({y.dtype}), so mixing needs `num_classes` to one-hot encode them. "
+            "Hint: mixup_batch(x, y, num_classes=10), or mixup_pairs(x, y) with mixup_loss for integer targets."
+        )
+        raise ValueError(msg)
+    return _one_hot(y, num_classes, smoothing, x.dtype)
+
+
+# --- public: batches ----------------------------------------------------------------------------
+
+
+def mixup_batch(
+    x: torch.Tensor,
+    y: torch.Tensor,
+    *,
+    alpha: float = 0.4,
+    num_classes: int | None = None,
+    label_smoothing: float = 0.0,
+    per_batch: bool = False,
+    dominant: bool = False,
+    random_state: int | torch.Generator | None = None,
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Mix a batch and its targets with a shuffled copy of themselves.
+
+    ``x'[i] = lam[i] * x[i] + (1 - lam[i]) * x[p(i)]`` and the same for the
+    targets, where ``p`` pairs every sample with another one of the batch
+    (a random permutation without fixed points) and ``lam ~ Beta(alpha, alpha)``.
+    Runs entirely on ``x``'s device, without host copies or synchronisation.
+
+    Parameters
+    ----------
+    x : torch.Tensor, shape (n, ...)
+        A batch of any rank (tables, images, sequences) in float16, bfloat16,
+        float32 or float64, on any device. Never changed.
+    y : torch.Tensor
+        Targets for the batch, on ``x``'s device: one-hot or soft targets of
+        shape ``(n, ...)`` in a floating dtype (mixed as they are), or integer
+        class labels of shape ``(n,)`` with ``num_classes``.
+    alpha : float, default 0.4
+        Beta(alpha, alpha) parameter, >= 0 (0.4 is the value fastai and the
+        mixup paper suggest for images). ``alpha=0`` mixes nothing.
+    num_classes : int, optional
+        Number of classes; needed when ``y`` holds integer labels.
+    label_smoothing : float, default 0.0
+        For integer labels: smooth each one-hot row to
+        ``(1 - s) * one_hot + s / num_classes`` before mixing.
+    per_batch : bool, default False
+        Draw one ``lam`` for the whole batch instead of one per sample.
+    dominant : bool, default False
+        Use ``max(lam, 1 - lam)``, so each sample dominates its own mix.
+    random_state : None, int or torch.Generator, optional
+        A ``torch.Generator`` on ``x``'s device is used and advanced; an int
+        seeds a new one; None draws a fresh seed. The global torch random state
+        is never used.
+
+    Returns
+    -------
+    x_mixed : torch.Tensor
+        Same shape, dtype and device as ``x``; a new tensor.
+    y_mixed : torch.Tensor
+        Mixed targets: ``y``'s dtype for floating targets, ``x``'s dtype and
+        shape ``(n, num_classes)`` for integer labels.
+
+    Raises
+    ------
+    TypeError
+        ``x`` is not a floating tensor, ``y`` is not a tensor of labels or
+        targets, or a parameter has the wrong type.
+    ValueError
+        An empty batch, ``x`` and ``y`` of different lengths or on different
+        devices, integer labels without ``num_classes`` or outside the classes
+        (on an accelerator this is checked on the device and reported at its
+        next synchronisation), a parameter out of range.
+
+    See Also
+    --------
+    mixup_pairs : the pair form, for losses that take class indices.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from mixupy import mixup_batch
+    >>> x = torch.tensor([[0.0, 0.0], [10.0, 10.0]])
+    >>> y = torch.tensor([0, 1])
+    >>> xm, ym = mixup_batch(x, y, alpha=1.0, num_classes=2, random_state=0)
+    >>> xm.shape, ym.shape
+    (torch.Size([2, 2]), torch.Size([2, 2]))
+    >>> bool(torch.allclose(ym.sum(dim=1), torch.ones(2)))  # mixed labels still sum to 1
+    True
+    >>> bool(torch.allclose(xm[:, 0] / 10, ym[:, 1]))  # x and y share each sample's lam
+    True
+    """
+    x, alpha = _check_common(x, y, alpha, per_batch, dominant)
+    num_classes = check_num_classes(num_classes)
+    smoothing = check_label_smoothing(label_smoothing)
+    gen = check_torch_random_state(random_state, x.device)
+    targets = _targets(y, x, num_classes, smoothing)
+    partner, lam = _draw(x, alpha, gen, per_batch=per_batch, dominant=dominant)
+    return _mix(x, partner, lam), _mix(targets, partner, lam)
+
+
+def mixup_pairs(
+    x: torch.Tensor,
+    y: torch.Tensor,
+    *,
+    alpha: float = 0.4,
+    per_batch: bool = False,
+    dominant: bool = False,
+    random_state: int | torch.Generator | None = None,
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
+    """Mix a batch and return both targets of each mix with its weight (the fastai form).
+
+    Use it with losses that take class indices, such as cross-entropy: the
+    loss of a mixed sample is ``lam * loss(out, y_a) + (1 - lam) * loss(out, y_b)``
+    (:func:`mixup_loss`), so targets are never one-hot encoded.
+
+    Parameters
+    ----------
+    x : torch.Tensor, shape (n, ...)
+        A floating batch of any rank, on any device. Never changed.
+    y : torch.Tensor, shape (n, ...)
+        Targets of any dtype (usually integer class labels), on ``x``'s device.
+    alpha, per_batch, dominant, random_state
+        As in :func:`mixup_batch`.
+
+    Returns
+    -------
+    x_mixed : torch.Tensor
+        Same shape, dtype and device as ``x``; a new tensor.
+    y_a : torch.Tensor
+        ``y`` itself: the target of each sample's own row (weight ``lam``).
+    y_b : torch.Tensor
+        The target of each sample's partner (weight ``1 - lam``).
+    lam : torch.Tensor, shape (n,)
+        The weight given to ``x[i]``, in ``x``'s dtype, exactly as applied.
+
+    Raises
+    ------
+    TypeError, ValueError
+        As in :func:`mixup_batch`.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from mixupy import mixup_pairs, mixup_loss
+    >>> x = torch.arange(6.0).reshape(3, 2)
+    >>> y = torch.tensor([0, 1, 2])
+    >>> xm, y_a, y_b, lam = mixup_pairs(x, y, random_state=0)
+    >>> bool((y_a != y_b).all())  # every sample has another sample as its partner
+    True
+    >>> expected = lam[:, None] * x + (1 - lam[:, None]) * x[y_b]
+    >>> bool(torch.allclose(xm, expected))
+    True
+    >>> logits = torch.zeros(3, 3)  # a model that predicts nothing: loss log(3) whatever the target
+    >>> round(float(mixup_loss(logits, y_a, y_b, lam)), 4)
+    1.0986
+    """
+    x, alpha = _check_common(x, y, alpha, per_batch, dominant)
+    gen = check_torch_random_state(random_state, x.device)
+    partner, lam = _draw(x, alpha, gen, per_batch=per_batch, dominant=dominant)
+    return _mix(x, partner, lam), y, y[partner], lam
+
+
+# --- public: the loss ---------------------------------------------------------------------------
+
+
+def _per_sample(criterion: Any) -> Criterion:
+    """A loss function returning one loss per sample, from ``criterion`` (None: cross-entropy)."""
+    if criterion is None:
+        return lambda output, target: torch.nn.functional.cross_entropy(output, target, reduction="none")
+    if isinstance(criterion, torch.nn.Module) and isinstance(getattr(criterion, "reduction", None), str):
+        unreduced = copy.copy(criterion)  # a shallow copy: the caller's module keeps its reduction
+        object.__setattr__(unreduced, "reduction", "none")
+        return unreduced
+    if not callable(criterion):
+        msg = (
+            "`criterion` must be None, a torch loss module or a callable(output, target); "
+            f"got {type(criterion).__name__}."
+        )
+        raise TypeError(msg)
+    return criterion
+
+
+def _reduce(loss: torch.Tensor, reduction: str) -> torch.Tensor:
+    if reduction == "mean":
+        return loss.mean()
+    if reduction == "sum":
+        return loss.sum()
+    return loss
+
+
+def _sample_losses(fn: Criterion, output: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+    loss = fn(output, target)
+    if not isinstance(loss, torch.Tensor) or loss.ndim == 0 or loss.shape[0] != output.shape[0]:
+        shape = tuple(loss.shape) if isinstance(loss, torch.Tensor) else type(loss).__name__
+        msg = (
+            f"`criterion` must return one loss per sample (shape ({output.shape[0]}, ...)); got {shape}. "
+            "Hint: a function must not reduce, e.g. functools.partial(F.nll_loss, reduction='none'); "
+            "a loss module with a `reduction` attribute is handled for you."
+        )
+        raise ValueError(msg)
+    return loss
+
+
+def mixup_loss(
+    output: torch.Tensor,
+    y_a: torch.Tensor,
+    y_b: torch.Tensor,
+    lam: torch.Tensor,
+    *,
+    criterion: Any = None,
+    reduction: str = "mean",
+) -> torch.Tensor:
+    """The loss of a batch from :func:`mixup_pairs`: per-sample losses mixed by ``lam``, then reduced.
+
+    ``loss[i] = lam[i] * criterion(output, y_a)[i] + (1 - lam[i]) * criterion(output, y_b)[i]``,
+    which for cross-entropy equals the cross-entropy against the mixed one-hot
+    target. Mixing happens per sample, before the reduction, so the result is
+    right for per-sample ``lam`` and for every reduction.
+
+    Parameters
+    ----------
+    output : torch.Tensor, shape (n, ...)
+        The model's output for the mixed batch.
+    y_a, y_b, lam : torch.Tensor
+        As returned by :func:`mixup_pairs`.
+    criterion : None, torch.nn.Module or callable, optional
+        None is cross-entropy on class indices. A loss module with a
+        ``reduction`` attribute (``torch.nn.CrossEntropyLoss(weight=...)``,
+        ``torch.nn.NLLLoss()``...) is used on a copy set to
+        ``reduction="none"``; the caller's module is not changed. Any other
+        callable ``criterion(output, target)`` must return one loss per sample
+        (shape ``(n,)`` or ``(n, ...)``).
+    reduction : {"mean", "sum", "none"}, default "mean"
+        Applied to the mixed per-sample losses: "mean" is their plain mean
+        (class weights of the criterion weight each loss, not the mean's
+        denominator), "none" returns them.
+
+    Returns
+    -------
+    torch.Tensor
+        A scalar, or the per-sample losses for ``reduction="none"``.
+
+    Examples
+    --------
+    >>> import math, torch
+    >>> from mixupy import mixup_loss
+    >>> output = torch.log(torch.tensor([[0.5, 0.5], [0.2, 0.8]]))  # log-probabilities
+    >>> y_a, y_b, lam = torch.tensor([0, 1]), torch.tensor([1, 0]), torch.tensor([0.75, 1.0])
+    >>> loss = mixup_loss(output, y_a, y_b, lam, criterion=torch.nn.NLLLoss(), reduction="none")
+    >>> [round(v, 4) for v in loss.tolist()]
+    [0.6931, 0.2231]
+    >>> round(-math.log(0.8), 4)
+    0.2231
+    """
+    return _mixed_losses(_per_sample(criterion), output, y_a, y_b, lam, check_reduction(reduction))
+
+
+def _mixed_losses(
+    fn: Criterion, output: torch.Tensor, y_a: torch.Tensor, y_b: torch.Tensor, lam: torch.Tensor, reduction: str
+) -> torch.Tensor:
+    check_tensor_batch(output, "output")
+    for name, t in (("y_a", y_a), ("y_b", y_b), ("lam", lam)):
+        check_same_batch(t, output, name)
+    loss_a = _sample_losses(fn, output, y_a)
+    loss_b = _sample_losses(fn, output, y_b)
+    weight = lam.view((-1,) + (1,) * (loss_a.ndim - 1))
+    return _reduce(loss_a * weight + loss_b * (1 - weight), reduction)
+
+
+class MixupLoss(torch.nn.Module):
+    """A loss module for mixup training: pass it ``(y_a, y_b, lam)`` or a plain target.
+
+    ``MixupLoss()(output, (y_a, y_b, lam))`` is :func:`mixup_loss`;
+    ``MixupLoss()(output, y)`` is the criterion on unmixed targets (for
+    validation), reduced the same way, so one loss object serves training and
+    evaluation as fastai's ``MixUpLoss`` does.
+
+    Parameters
+    ----------
+    criterion : None, torch.nn.Module or callable, optional
+        As in :func:`mixup_loss`; None is cross-entropy.
+    reduction : {"mean", "sum", "none"}, default "mean"
+        How the per-sample losses are reduced.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from mixupy import MixupLoss, mixup_pairs
+    >>> loss_fn = MixupLoss()
+    >>> x, y = torch.randn(4, 3), torch.tensor([0, 1, 2, 1])
+    >>> model = torch.nn.Linear(3, 3)
+    >>> xm, y_a, y_b, lam = mixup_pairs(x, y, random_state=0)
+    >>> loss = loss_fn(model(xm), (y_a, y_b, lam))  # training
+    >>> loss.backward()
+    >>> loss_fn(model(x), y).ndim  # validation on plain targets
+    0
+    """
+
+    def __init__(self, criterion: Any = None, *, reduction: str = "mean") -> None:
+        super().__init__()
+        self.criterion = criterion
+        self.reduction = check_reduction(reduction)
+        _per_sample(criterion)  # reject a wrong criterion now, not at the first batch
+
+    def forward(self, output: torch.Tensor, target: Any) -> torch.Tensor:
+        fn = _per_sample(self.criterion)
+        if isinstance(target, (tuple, list)):
+            if len(target) != 3:
+                msg = (
+                    "`target` must be a tensor or the triple (y_a, y_b, lam); "
+                    f"got a {type(target).__name__} of {len(target)}."
+                )
+                raise ValueError(msg)
+            y_a, y_b, lam = target
+            return _mixed_losses(fn, output, y_a, y_b, lam, self.reduction)
+        check_tensor_batch(output, "output")
+        check_same_batch(target, output, "target")
+        return _reduce(_sample_losses(fn, output, target), self.reduction)
+
+
+# --- tables: apply a NumPy Draw with torch ------------------------------------------------------
+
+# Columns are moved to the device in blocks of at most this many values (source and result together).
+_BLOCK_VALUES = 1 << 26
+
+
+def mix_columns(
+    columns: list[np.ndarray],
+    d: _core.Draw,
+    dtype: np.dtype,
+    *,
+    keep_originals: bool = False,
+    device: torch.device | str = "cpu",
+) -> np.ndarray:
+    """:func:`mixupy._core.mix_columns` with the arithmetic done by torch on ``device``.
+
+    Same inputs, same result: an array of shape ``(len(columns), rows)`` in
+    ``dtype``. Each value is ``column[first] * lam + column[second] * (1 - lam)``
+    with ``lam`` and ``1 - lam`` rounded to ``dtype`` and two separate
+    roundings, as NumPy does, so float64 and float32 results agree bit for bit
+    with the NumPy kernel. Columns travel to the device in blocks, so device
+    memory stays bounded whatever the table's size.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from mixupy import _core
+    >>> from mixupy.tensors import mix_columns
+    >>> d = _core.draw(3, 3, 1.0, np.random.default_rng(0))
+    >>> cols = [np.array([0.0, 1.0, 2.0]), np.array([5.0, 6.0, 7.0])]
+    >>> on_torch = mix_columns(cols, d, np.dtype(np.float64), device="cpu")
+    >>> bool((on_torch == _core.mix_columns(cols, d, np.dtype(np.float64))).all())
+    True
+    """
+    device = torch.device(device)
+    n = columns[0].shape[0] if columns else 0
+    offset = n if keep_originals else 0
+    out = np.empty((len(columns), offset + len(d)), dtype=dtype)
+    if not columns:
+        return out
+    first = torch.from_numpy(np.ascontiguousarray(d.first, dtype=np.int64)).to(device)
+    second = torch.from_numpy(np.ascontiguousarray(d.second, dtype=np.int64)).to(device)
+    lam = torch.from_numpy(d.lam.astype(dtype)).to(device)
+    mlam = torch.from_numpy((1.0 - d.lam).astype(dtype)).to(device)
+    step = max(1, _BLOCK_VALUES // (n + len(d)))
+    for start in range(0, len(columns), step):
+        block = np.stack([c.astype(dtype, copy=False) for c in columns[start : start + step]])
+        rows = slice(start, start + block.shape[0])
+        if keep_originals:
+            out[rows, :n] = block
+        source = torch.from_numpy(block).to(device)
+        mixed = source.index_select(1, first).mul_(lam)
+        mixed.add_(source.index_select(1, second).mul_(mlam))
+        out[rows, offset:] = mixed.cpu().numpy()
+    return out
