@@ -254,12 +254,17 @@ def mix_rows(x: np.ndarray, d: Draw) -> np.ndarray:
     """Mix the rows (first axis) of an array of any rank with one draw.
 
     Integer and bool arrays are mixed in float64; floating arrays keep their dtype.
+    The gathers use ``mode="clip"`` (the draw's positions are valid by construction),
+    which skips NumPy's buffered bounds check: several times faster per batch.
     """
     dtype = x.dtype if x.dtype.kind == "f" else np.dtype(np.float64)
     shape = (len(d),) + (1,) * (x.ndim - 1)
     lam = d.lam.astype(dtype, copy=False).reshape(shape)
-    out = np.multiply(np.take(x, d.first, axis=0), lam, dtype=dtype)
-    out += np.take(x, d.second, axis=0) * (1 - lam)
+    out = np.take(x, d.first, axis=0, mode="clip").astype(dtype, copy=False)
+    out *= lam
+    other = np.take(x, d.second, axis=0, mode="clip").astype(dtype, copy=False)
+    other *= (1.0 - d.lam).astype(dtype, copy=False).reshape(shape)
+    out += other
     return out
 
 
