@@ -20,7 +20,11 @@ from mixupy.frame import mixup
 __version__ = "1.0.0"
 
 # public name -> module that defines it; imported on first attribute access
-_LAZY: dict[str, str] = {}
+_LAZY: dict[str, str] = {
+    "mixup_lagged": "mixupy.timeseries",
+    "mixup_series_array": "mixupy.timeseries",
+    "mixup_timeseries": "mixupy.timeseries",
+}
 
 __all__ = ["__version__", "datasets", "mixup", *_LAZY]
 
