@@ -160,6 +160,11 @@ def _id_array(new_ids: np.ndarray, like: pd.Series) -> Any:
 # --- long-format frames ---
 
 
+def _plain(value: Any) -> Any:
+    """A NumPy scalar as the Python scalar it holds, for readable messages."""
+    return value.item() if isinstance(value, np.generic) else value
+
+
 class _Layout:
     """The rows of a long frame grouped by series and sorted by time (or kept in row order)."""
 
@@ -172,6 +177,7 @@ class _Layout:
         codes, uniques = pd.factorize(ids, sort=False)
         self.codes = codes.astype(np.intp)
         self.ids = pd.Index(uniques)
+        self.names = [_plain(v) for v in self.ids]  # for messages
         self.counts = np.bincount(self.codes, minlength=len(self.ids))
         self.starts = np.concatenate(([0], np.cumsum(self.counts)[:-1])).astype(np.intp)
         self.key = None if time_col is None else time_key(data[time_col])
@@ -183,7 +189,7 @@ class _Layout:
         if short.size:
             i = int(short[0])
             msg = (
-                f"series {self.ids[i]!r} has {int(self.counts[i])} step; every series needs at least 2 steps "
+                f"series {self.names[i]!r} has {int(self.counts[i])} step; every series needs at least 2 steps "
                 f"to be mixed as a series ({short.size} series have fewer). Hint: drop them, or use "
                 "mixupy.mixup for rows that are not series."
             )
@@ -194,8 +200,8 @@ class _Layout:
             if dup.size:
                 row = int(self.order[dup[0]])
                 msg = (
-                    f"duplicated ({id_col!r}, {time_col!r}) pairs: series {data[id_col].iloc[row]!r} has "
-                    f"time {data[time_col].iloc[row]!r} more than once ({dup.size} duplicate row(s) in all). "
+                    f"duplicated ({id_col!r}, {time_col!r}) pairs: series {_plain(data[id_col].iloc[row])!r} has "
+                    f"time {_plain(data[time_col].iloc[row])!r} more than once ({dup.size} duplicate row(s) in all). "
                     "Hint: aggregate them first, e.g. df.groupby([id_col, time_col], as_index=False).mean()."
                 )
                 raise ValueError(msg)
@@ -215,16 +221,16 @@ def _describe_lengths(layout: _Layout) -> str:
     longest, shortest = int(np.argmax(layout.counts)), int(np.argmin(layout.counts))
     n_other = int((layout.counts != layout.counts[0]).sum())
     return (
-        f"series {layout.ids[longest]!r} has {int(layout.counts[longest])} steps but series "
-        f"{layout.ids[shortest]!r} has {int(layout.counts[shortest])} ({n_other} series differ in length "
-        f"from the first, {layout.ids[0]!r})"
+        f"series {layout.names[longest]!r} has {int(layout.counts[longest])} steps but series "
+        f"{layout.names[shortest]!r} has {int(layout.counts[shortest])} ({n_other} series differ in length "
+        f"from the first, {layout.names[0]!r})"
     )
 
 
 _ALIGNMENT_HINT = (
     'Choose how to align them: alignment="truncate" (cut every series to the shortest and mix step by step), '
     'alignment="intersect" (keep only the timestamps every series has), alignment="resample" (interpolate '
-    "onto a common grid of n_steps points), or cut windows of equal length with window=..."
+    "onto a common grid of n_steps points), or cut windows of equal length with window=...."
 )
 
 
@@ -236,11 +242,11 @@ def _check_same_grid(layout: _Layout, positions: np.ndarray, time_col: Hashable,
     if bad.size:
         i = int(bad[0])
         t = int(np.flatnonzero(keys[i] != keys[0])[0])
-        a, b = data[time_col].iloc[positions[0, t]], data[time_col].iloc[positions[i, t]]
+        a, b = _plain(data[time_col].iloc[positions[0, t]]), _plain(data[time_col].iloc[positions[i, t]])
         msg = (
             f"the series have the same length but not the same timestamps: at step {t} series "
-            f"{layout.ids[0]!r} is at {a!r} and series {layout.ids[i]!r} at {b!r} ({bad.size} series differ from "
-            f"{layout.ids[0]!r}). " + _ALIGNMENT_HINT
+            f"{layout.names[0]!r} is at {a!r} and series {layout.names[i]!r} at {b!r} ({bad.size} series differ from "
+            f"{layout.names[0]!r}). " + _ALIGNMENT_HINT
         )
         raise ValueError(msg)
 
@@ -295,10 +301,11 @@ def _resampled(
         lo, hi = firsts.max(), lasts.min()
         if lo >= hi:
             t = data[time_col]
+            start = _plain(t.iloc[layout.order[layout.starts][np.argmax(firsts)]])
+            end = _plain(t.iloc[layout.order[layout.starts + layout.counts - 1][np.argmin(lasts)]])
             msg = (
-                f'alignment="resample" interpolates over the time all series cover, but they do not overlap: the '
-                f"latest start is {t.iloc[layout.order[layout.starts][np.argmax(firsts)]]!r} and the earliest end "
-                f"{t.iloc[layout.order[layout.starts + layout.counts - 1][np.argmin(lasts)]]!r}."
+                'alignment="resample" interpolates over the time all series cover, but they do not overlap: '
+                f"the latest start is {start!r} and the earliest end {end!r}."
             )
             raise ValueError(msg)
         offsets = np.linspace(0.0, float(hi - lo), steps)
@@ -364,7 +371,7 @@ def _frame_units(
         times = None if source is None else np.broadcast_to(np.arange(units.shape[1]), units.shape[:2])
         if window is not None and step is not None:
             if units.shape[1] < window:
-                raise _window_error(window, layout.ids[0], units.shape[1])
+                raise _window_error(window, layout.names[0], units.shape[1])
             n_windows = (units.shape[1] - window) // step + 1
             unit_series = np.repeat(unit_series, n_windows)
             units = _cut(units, window, step)
@@ -376,7 +383,7 @@ def _frame_units(
         per_series = list(positions)
         short = [i for i, p in enumerate(per_series) if p.size < window]
         if short:
-            raise _window_error(window, layout.ids[short[0]], per_series[short[0]].size)
+            raise _window_error(window, layout.names[short[0]], per_series[short[0]].size)
         cut = [_cut(p[None, :], window, step) for p in per_series]
         unit_series = np.repeat(unit_series, [len(c) for c in cut])
         positions = np.concatenate(cut)
@@ -428,7 +435,7 @@ def _check_constant(data: pd.DataFrame, columns: Sequence[Hashable], layout: _La
         col = data[c].to_numpy()
         differ = np.flatnonzero(col[layout.order] != col[firsts])
         if differ.size:
-            sid = layout.ids[sorted_codes[differ[0]]]
+            sid = layout.names[sorted_codes[differ[0]]]
             msg = (
                 f"`{name}` column {c!r} must hold one value per series, but series {sid!r} has more than one "
                 f"(for example {col[firsts[differ[0]]]!r} and {col[layout.order[differ[0]]]!r})."
@@ -551,8 +558,9 @@ def mixup_timeseries(
         Synthetic series in long format with a fresh ``RangeIndex``, series
         after series, each sorted by time, columns in the order of ``data``.
         Each synthetic series gets a new id that no input id equals (see
-        :func:`new_series_ids`) and the time stamps of its first source ``s_i``
-        (of the common grid, under ``alignment="resample"``). Value and static
+        :func:`new_series_ids`) and the time stamps of the source with the
+        larger weight (those of the common grid, under ``alignment="resample"``);
+        without an alignment or windows all sources share them anyway. Value and static
         columns become float64 (float32 where every value column is float32).
 
     Raises
@@ -636,7 +644,8 @@ def mixup_timeseries(
     new_ids = new_series_ids(layout.ids, size)
     pieces[id_col] = _id_array(np.repeat(new_ids, steps), data[id_col])
     if time_col is not None:
-        pieces[time_col] = source.take(times[d.first].ravel())
+        heavier = np.where(d.lam >= 0.5, d.first, d.second)  # the time stamps of the dominant source
+        pieces[time_col] = source.take(times[heavier].ravel())
     flat = mixed.reshape(size * steps, -1)
     for j, c in enumerate(value_names):
         pieces[c] = flat[:, j]
@@ -811,7 +820,7 @@ def _continued_times(times: pd.Series, count: int, series_id: Any, time_col: Has
     dtype = times.dtype
     if isinstance(dtype, pd.DatetimeTZDtype) or pd.api.types.is_datetime64_dtype(dtype):
         index = pd.DatetimeIndex(times)
-        freq = pd.infer_freq(index) if len(index) >= 3 else index[1] - index[0]
+        freq = pd.DatetimeIndex(index, freq="infer").freq if len(index) >= 3 else index[1] - index[0]
         if freq is None:
             msg = (
                 f'placement="after" continues each series at its own frequency, but series {series_id!r} in '
@@ -937,7 +946,7 @@ def mixup_lagged(
     if short.size:
         i = int(short[0])
         msg = (
-            f"`time_diff`={time_diff} must be shorter than every series, but series {layout.ids[i]!r} has "
+            f"`time_diff`={time_diff} must be shorter than every series, but series {layout.names[i]!r} has "
             f"{int(layout.counts[i])} steps."
         )
         raise ValueError(msg)
@@ -966,7 +975,7 @@ def mixup_lagged(
     if time_col is not None:
         parts = [
             _continued_times(
-                data[time_col].take(layout.series_positions(i)), int(lengths[i]) * n_copies, layout.ids[i], time_col
+                data[time_col].take(layout.series_positions(i)), int(lengths[i]) * n_copies, layout.names[i], time_col
             )
             for i in range(len(layout))
         ]
