@@ -230,7 +230,7 @@ def _describe_lengths(layout: _Layout) -> str:
 _ALIGNMENT_HINT = (
     'Choose how to align them: alignment="truncate" (cut every series to the shortest and mix step by step), '
     'alignment="intersect" (keep only the timestamps every series has), alignment="resample" (interpolate '
-    "onto a common grid of n_steps points), or cut windows of equal length with window=...."
+    "onto a common grid of n_steps points), or cut windows of equal length with window=<steps>."
 )
 
 

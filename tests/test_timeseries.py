@@ -427,3 +427,17 @@ def test_frame_and_array_agree_and_stay_within_the_sources(
     assert (arr >= x.min(axis=0) - 1e-12).all()
     assert (arr <= x.max(axis=0) + 1e-12).all()
     assert frame.groupby("id", sort=False)["t"].apply(list).eq([list(range(steps))] * size).all()
+
+
+def test_the_classification_example_runs_quick(tmp_path, capsys) -> None:
+    import runpy
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parents[1] / "examples" / "timeseries_classification.py"
+    main = runpy.run_path(str(script))["main"]
+    png = tmp_path / "mix.png"
+    results = main(["--quick", "--plot", str(png)])
+    assert set(results) == {"no mixup", "mixup", "within-class mixup"}
+    assert all(len(accs) == 2 and all(0 <= a <= 1 for a in accs) for accs in results.values())
+    assert png.stat().st_size > 1000
+    assert "± " in capsys.readouterr().out
