@@ -34,6 +34,9 @@ _LAZY: dict[str, str] = {
     "mixup_batch": "mixupy.tensors",
     "mixup_loss": "mixupy.tensors",
     "mixup_pairs": "mixupy.tensors",
+    "mixup_lagged": "mixupy.timeseries",
+    "mixup_series_array": "mixupy.timeseries",
+    "mixup_timeseries": "mixupy.timeseries",
 }
 
 __all__ = ["__version__", "datasets", "mixup", *_LAZY]

@@ -67,10 +67,13 @@ def check_bool(value: Any, name: str) -> bool:
     return bool(value)
 
 
-def check_choice(value: Any, name: str, choices: Sequence[Any]) -> Any:
-    """Check ``value`` is one of ``choices``."""
+def check_choice(value: Any, name: str, choices: Sequence[Any], *, allow_none: bool = False) -> Any:
+    """Check ``value`` is one of ``choices`` (or None where ``allow_none``)."""
+    if value is None and allow_none:
+        return None
     if not isinstance(value, Hashable) or value not in choices:
-        msg = f"`{name}` must be one of {list(choices)}; got {_show(value)}."
+        extra = " or None" if allow_none else ""
+        msg = f"`{name}` must be one of {list(choices)}{extra}; got {_show(value)}."
         raise ValueError(msg)
     return value
 
@@ -568,3 +571,96 @@ def check_device(device: Any) -> Any:
             msg = f'`device` is {device!r} but this machine has {count} usable CUDA device(s). Hint: device="cpu".'
             raise ValueError(msg)
     return result
+
+
+# --- time series ---
+
+ALIGNMENTS = ("truncate", "intersect", "resample")
+PLACEMENTS = ("after", "apart")
+
+
+def check_optional_positive_int(value: Any, name: str) -> int | None:
+    """None stays None; anything else must be an integer > 0."""
+    return None if value is None else check_positive_int(value, name)
+
+
+def check_column(data: pd.DataFrame, column: Any, name: str) -> None:
+    """Check ``column`` names one column of ``data``."""
+    if not isinstance(column, Hashable) or column not in data.columns:
+        msg = f"`{name}` must name a column of `data`; got {_show(column)}. Columns are: {list(data.columns)}."
+        raise ValueError(msg)
+
+
+def check_column_list(data: pd.DataFrame, columns: Any, name: str) -> list[Hashable]:
+    """A list of distinct existing column names (one name is read as a list of one)."""
+    if isinstance(columns, Hashable) and (not isinstance(columns, tuple) or columns in data.columns):
+        columns = [columns]
+    names = list(columns)
+    if len(set(names)) != len(names):
+        msg = f"`{name}` names a column more than once: {names}."
+        raise ValueError(msg)
+    check_columns_exist(data, names, name)
+    return names
+
+
+def check_window(window: Any, step: Any) -> tuple[int | None, int | None]:
+    """``window`` None or an integer >= 2; ``step`` only with a window, defaulting to it."""
+    if window is None:
+        if step is not None:
+            msg = f"`step` only applies when `window` is given; got step={step!r} and window=None."
+            raise ValueError(msg)
+        return None, None
+    window = check_positive_int(window, "window")
+    if window < 2:
+        msg = f"`window` must be at least 2 steps (a series of one step has no shape to mix); got {window}."
+        raise ValueError(msg)
+    return window, window if step is None else check_positive_int(step, "step")
+
+
+def check_series_array(x: Any, name: str = "x") -> np.ndarray:
+    """Check ``x`` is a finite numeric array of shape (series, steps) or (series, steps, channels)."""
+    if not isinstance(x, np.ndarray):
+        msg = f"`{name}` must be a NumPy array of shape (series, steps[, channels]); got {type(x).__name__}."
+        raise TypeError(msg)
+    if x.ndim not in (2, 3):
+        msg = f"`{name}` must have 2 dimensions (series, steps) or 3 (series, steps, channels); got shape {x.shape}."
+        raise ValueError(msg)
+    if x.dtype.kind not in "biuf":
+        msg = f"`{name}` must hold numbers (bool, int or float); got dtype {x.dtype}."
+        raise TypeError(msg)
+    if x.shape[0] == 0 or (x.ndim == 3 and x.shape[2] == 0):
+        msg = f"`{name}` must hold at least one series and one channel; got shape {x.shape}."
+        raise ValueError(msg)
+    if x.shape[1] < 2:
+        msg = (
+            f"`{name}` series must have at least 2 steps; got {x.shape[1]} (shape {x.shape}). "
+            "Hint: for rows that are not series use mixupy.mixup."
+        )
+        raise ValueError(msg)
+    if x.dtype.kind == "f" and not np.isfinite(np.add.reduce(x, axis=None, dtype=np.float64)):
+        bad = np.argwhere(~np.isfinite(x))
+        msg = (
+            f"`{name}` holds {len(bad)} missing or infinite value(s), the first at index {tuple(bad[0].tolist())}; "
+            "mixup needs finite numbers. Hint: interpolate or drop them first."
+        )
+        raise ValueError(msg)
+    return x
+
+
+def time_key(series: pd.Series, name: str = "time_col") -> np.ndarray:
+    """Sortable numbers for a time column: int64 for datetimes and timedeltas (UTC for aware ones), else float64."""
+    dtype = series.dtype
+    is_time = isinstance(dtype, pd.DatetimeTZDtype) or pd.api.types.is_datetime64_dtype(dtype)
+    if not (is_time or pd.api.types.is_timedelta64_dtype(dtype) or is_numeric_dtype(dtype)) or (
+        pd.api.types.is_bool_dtype(dtype)
+    ):
+        msg = (
+            f"`{name}` column {series.name!r} must be numeric, datetime or timedelta; got dtype {dtype}. "
+            f"Hint: convert it first, e.g. df[{series.name!r}] = pd.to_datetime(df[{series.name!r}])."
+        )
+        raise TypeError(msg)
+    if series.hasnans:
+        _raise_missing(series, name)
+    if is_time or pd.api.types.is_timedelta64_dtype(dtype):
+        return np.asarray(series.array.asi8, dtype=np.int64)
+    return column_values(series, name).astype(np.float64, copy=False)
