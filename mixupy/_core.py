@@ -205,24 +205,37 @@ def draw_partners(
     return Draw(first=first, second=second, lam=lam, tiles=tiles)
 
 
+# Rows per step of the column kernel: the step's temporaries (1 MiB each in float64)
+# stay in the core's L2 cache while the gathered column stays in L3.
+MIX_CHUNK = 1 << 17
+
+
 def _mix_column(
-    column: np.ndarray, d: Draw, lam: np.ndarray, mlam: np.ndarray, out: np.ndarray, tmp: np.ndarray
+    column: np.ndarray, d: Draw, lam: np.ndarray, out: np.ndarray, tmp: np.ndarray, mtmp: np.ndarray
 ) -> None:
-    """``out[:] = lam * column[first] + mlam * column[second]`` without large temporaries."""
+    """``out[:] = lam * column[first] + (1 - lam) * column[second]``, a chunk of rows at a time.
+
+    ``tmp`` and ``mtmp`` are scratch buffers of at least :data:`MIX_CHUNK` values.
+    First sources inside the draw's full passes (``tiles``) are read in place.
+    """
     if column.dtype != out.dtype:
         column = column.astype(out.dtype)
     n = column.shape[0]
-    done = d.tiles * n
-    for t in range(d.tiles):  # first sources read in place, no gather
-        seg = slice(t * n, (t + 1) * n)
-        np.multiply(column, lam[seg], out=out[seg])
-    if done < len(d):
-        rest = slice(done, None)
-        np.take(column, d.first[rest], out=tmp[rest], mode="clip")
-        np.multiply(tmp[rest], lam[rest], out=out[rest])
-    np.take(column, d.second, out=tmp, mode="clip")
-    tmp *= mlam
-    out += tmp
+    in_place = d.tiles * n
+    for start in range(0, len(d), MIX_CHUNK):
+        stop = min(len(d), start + MIX_CHUNK)
+        rows = slice(start, stop)
+        o, t, m = out[rows], tmp[: stop - start], mtmp[: stop - start]
+        offset = start % n
+        if stop <= in_place and offset + (stop - start) <= n:  # rows offset.. of one full pass
+            np.multiply(column[offset : offset + (stop - start)], lam[rows], out=o)
+        else:
+            np.take(column, d.first[rows], out=t, mode="clip")
+            np.multiply(t, lam[rows], out=o)
+        np.take(column, d.second[rows], out=t, mode="clip")
+        np.subtract(1.0, d.lam[rows], out=m)  # the same (1 - lam) in float64, then cast, at any chunking
+        t *= m
+        o += t
 
 
 def mix_columns(columns: list[np.ndarray], d: Draw, dtype: np.dtype, *, keep_originals: bool = False) -> np.ndarray:
@@ -231,20 +244,22 @@ def mix_columns(columns: list[np.ndarray], d: Draw, dtype: np.dtype, *, keep_ori
     Returns an array of shape ``(len(columns), rows)`` in ``dtype``, C-ordered,
     so that its transpose is a column-major table. With ``keep_originals`` the
     first ``n`` entries of each row are the source values, the mixed ones follow.
+    Each column is finished before the next, so the column being gathered from
+    stays in cache; two threads share the columns.
     """
     n = columns[0].shape[0] if columns else 0
     offset = n if keep_originals else 0
     out = np.empty((len(columns), offset + len(d)), dtype=dtype)
     lam = d.lam.astype(dtype, copy=False)
-    mlam = (1.0 - d.lam).astype(dtype, copy=False)
     n_threads = 2
+    scratch = min(len(d), MIX_CHUNK)
 
     def work(k: int) -> None:
-        tmp = np.empty(len(d), dtype=dtype)
+        tmp, mtmp = np.empty(scratch, dtype=dtype), np.empty(scratch, dtype=dtype)
         for j in range(k, len(columns), n_threads):
             if keep_originals:
                 out[j, :n] = columns[j]
-            _mix_column(columns[j], d, lam, mlam, out[j, offset:], tmp)
+            _mix_column(columns[j], d, lam, out[j, offset:], tmp, mtmp)
 
     run_parallel(work, min(n_threads, len(columns)), len(d) * len(columns))
     return out

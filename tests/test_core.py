@@ -116,3 +116,16 @@ def test_threaded_mix_matches_sequential(monkeypatch: pytest.MonkeyPatch) -> Non
     np.testing.assert_array_equal(threaded, single)
     expected = d.lam * columns[3][d.first] + (1 - d.lam) * columns[3][d.second]
     np.testing.assert_allclose(threaded[3], expected, rtol=0, atol=1e-12)
+
+
+@pytest.mark.parametrize("chunk", [1, 3, 7, 10, 64])
+def test_column_kernel_any_chunking(monkeypatch: pytest.MonkeyPatch, chunk: int) -> None:
+    """Chunks that straddle a full pass, or the random remainder, give the same numbers."""
+    monkeypatch.setattr(_core, "MIX_CHUNK", chunk)
+    rng = np.random.default_rng(12)
+    column = rng.standard_normal(10)
+    d = _core.draw(10, 35, 0.7, rng)  # three full passes, then 5 rows of a fourth
+    assert d.tiles == 3
+    out = _core.mix_columns([column, column.astype(np.float32)], d, np.dtype(np.float64))
+    expected = d.lam * column[d.first] + (1 - d.lam) * column[d.second]
+    np.testing.assert_array_equal(out[0], expected)
