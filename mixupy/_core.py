@@ -46,6 +46,18 @@ def run_parallel(fn: Callable[[int], None], count: int, work: int) -> None:
             fn(k)
 
 
+def float_dtype(dtype: object) -> np.dtype:
+    """The dtype that a mix of ``dtype`` values comes out in, in every back-end.
+
+    NumPy floating dtypes keep theirs (float16, float32, float64); integers,
+    bools and pandas' nullable or Arrow dtypes become float64, because a mix of
+    two integers is not an integer.
+    """
+    if isinstance(dtype, np.dtype) and dtype.kind == "f":
+        return dtype
+    return np.dtype(np.float64)
+
+
 @dataclass(frozen=True)
 class Draw:
     """Which rows each synthetic row mixes, and with what weight.
@@ -272,7 +284,7 @@ def mix_rows(x: np.ndarray, d: Draw) -> np.ndarray:
     The gathers use ``mode="clip"`` (the draw's positions are valid by construction),
     which skips NumPy's buffered bounds check: several times faster per batch.
     """
-    dtype = x.dtype if x.dtype.kind == "f" else np.dtype(np.float64)
+    dtype = float_dtype(x.dtype)
     shape = (len(d),) + (1,) * (x.ndim - 1)
     lam = d.lam.astype(dtype, copy=False).reshape(shape)
     out = np.take(x, d.first, axis=0, mode="clip").astype(dtype, copy=False)

@@ -83,6 +83,21 @@ def check_label_mode(label_mode: Any) -> str:
     return check_choice(label_mode, "label_mode", LABEL_MODES)
 
 
+def check_exact_labels(*, within_class: bool, label_mode: str, has_labels: bool, what: str = "labels") -> bool:
+    """True when labels stay exact (within-class or dominant mode); those modes need ``what`` to be given.
+
+    ``what`` names the argument that supplies the classes, in the caller's words.
+    """
+    exact = within_class or label_mode == "dominant"
+    if exact and not has_labels:
+        option = "within_class=True" if within_class else 'label_mode="dominant"'
+        msg = f"{option} keeps each row's class exactly, so it needs {what}."
+        if what == "labels":
+            msg += " Pass labels='class_column' or a list of one-hot columns, e.g. labels=['setosa', 'versicolor']."
+        raise ValueError(msg)
+    return exact
+
+
 def check_random_state(random_state: Any) -> np.random.Generator:
     """Turn ``random_state`` into a :class:`numpy.random.Generator`.
 

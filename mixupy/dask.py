@@ -23,6 +23,7 @@ from mixupy._validation import (
     check_alpha,
     check_bool,
     check_columns_exist,
+    check_exact_labels,
     check_label_mode,
     check_numeric_columns,
     check_seed_sequence,
@@ -120,10 +121,7 @@ def mixup_dask(
     shuffle = check_bool(shuffle, "shuffle")
     seed = check_seed_sequence(random_state)
     meta = data._meta
-    exact = within_class or label_mode == "dominant"
-    if exact and labels is None:
-        msg = f"{'within_class=True' if within_class else 'label_mode=dominant'} needs labels: pass labels=..."
-        raise ValueError(msg)
+    exact = check_exact_labels(within_class=within_class, label_mode=label_mode, has_labels=labels is not None)
     classes, kept = _check_labels(meta, labels, exact=exact)
     check_numeric_columns(meta, [c for c in meta.columns if c not in kept])
     out_meta = _output_meta(meta, labels, kept, classes)

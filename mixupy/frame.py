@@ -21,6 +21,7 @@ from mixupy._validation import (
     check_bool,
     check_columns_exist,
     check_device,
+    check_exact_labels,
     check_frame,
     check_label_mode,
     check_numeric_columns,
@@ -88,10 +89,8 @@ def resolve_labels(data: pd.DataFrame, labels: Any, *, need_codes: bool) -> Labe
 
 
 def output_dtype(dtype: Any) -> np.dtype:
-    """float32 and float16 stay as they are; every other numeric dtype becomes float64."""
-    if isinstance(dtype, np.dtype) and dtype in (np.float16, np.float32):
-        return dtype
-    return np.dtype(np.float64)
+    """The dtype of a mixed column: NumPy floats keep theirs; int, bool and nullable become float64."""
+    return _core.float_dtype(dtype)
 
 
 def mixup(
@@ -197,14 +196,7 @@ def mixup(
     within_class = check_bool(within_class, "within_class")
     rng = check_random_state(random_state)
     mixer = _core.mix_columns if device is None else _device_mixer(device)
-    exact = within_class or label_mode == "dominant"
-    if exact and labels is None:
-        option = "within_class=True" if within_class else 'label_mode="dominant"'
-        msg = (
-            f"{option} needs labels: pass labels='class_column' or a list of one-hot columns, "
-            "e.g. labels=['setosa', 'versicolor', 'virginica']."
-        )
-        raise ValueError(msg)
+    exact = check_exact_labels(within_class=within_class, label_mode=label_mode, has_labels=labels is not None)
 
     spec = resolve_labels(data, labels, need_codes=within_class)
     kept = spec.columns if (exact or spec.kind == "class") else []

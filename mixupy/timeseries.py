@@ -32,6 +32,7 @@ from mixupy._validation import (
     check_choice,
     check_column,
     check_column_list,
+    check_exact_labels,
     check_frame,
     check_label_mode,
     check_numeric_columns,
@@ -59,7 +60,7 @@ COPY_COLUMN = "copy"
 def _mix_units(units: np.ndarray, d: _core.Draw) -> np.ndarray:
     """Mix whole units (first axis) with one draw, chunk by chunk on up to two threads."""
     per_unit = max(1, int(np.prod(units.shape[1:])))
-    dtype = units.dtype if units.dtype.kind == "f" else np.dtype(np.float64)
+    dtype = _core.float_dtype(units.dtype)
     out = np.empty((len(d), *units.shape[1:]), dtype=dtype)
     rows = max(1, _CHUNK_VALUES // per_unit)
 
@@ -69,16 +70,6 @@ def _mix_units(units: np.ndarray, d: _core.Draw) -> np.ndarray:
 
     _core.run_parallel(work, -(-len(d) // rows), len(d) * per_unit)
     return out
-
-
-def _exact_labels(within_class: bool, label_mode: str, has_labels: bool, what: str) -> bool:
-    """True when labels stay exact; such modes need labels to know the classes."""
-    exact = within_class or label_mode == "dominant"
-    if exact and not has_labels:
-        option = "within_class=True" if within_class else 'label_mode="dominant"'
-        msg = f"{option} keeps each series' class, so it needs {what}."
-        raise ValueError(msg)
-    return exact
 
 
 def _draw_units(
@@ -612,7 +603,7 @@ def mixup_timeseries(
         raise ValueError(f'`n_steps` sets the grid of alignment="resample"; got alignment={alignment!r}.')
     window, step = check_window(window, step)
     rng = check_random_state(random_state)
-    exact = _exact_labels(within_class, label_mode, labels is not None, "labels=<class column or one-hot columns>")
+    exact = check_exact_labels(within_class=within_class, label_mode=label_mode, has_labels=labels is not None)
 
     spec = resolve_labels(data, labels, need_codes=within_class)
     value_names, static_names = _column_roles(data, id_col, time_col, value_cols, static_cols, spec.columns)
@@ -779,7 +770,7 @@ def mixup_series_array(
     within_class = check_bool(within_class, "within_class")
     window, step = check_window(window, step)
     rng = check_random_state(random_state)
-    exact = _exact_labels(within_class, label_mode, y is not None, "y")
+    exact = check_exact_labels(within_class=within_class, label_mode=label_mode, has_labels=y is not None, what="y")
     spec, matrix = (LabelSpec(), None) if y is None else _array_labels(y, x.shape[0], need_codes=within_class)
 
     units = x if x.dtype.kind == "f" and x.dtype.itemsize <= 4 else x.astype(output_dtype(x.dtype), copy=False)
