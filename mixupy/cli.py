@@ -93,14 +93,20 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="mix the bundled iris data and summarise before and after")
     demo.add_argument("-a", "--alpha", type=_alpha, default=4.0, help="Beta(alpha, alpha) parameter (default 4)")
     demo.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    demo.add_argument(
+        "--plot",
+        metavar="PATH",
+        default=None,
+        help="also write a figure of the mix to PATH (PNG, SVG or PDF; needs mixupy[plot])",
+    )
     return parser
 
 
 @contextlib.contextmanager
-def atomic_output(target: str) -> Iterator[IO[str]]:
+def atomic_output(target: str, *, binary: bool = False) -> Iterator[IO[Any]]:
     """Open a temporary file beside ``target``; rename it onto ``target`` only on success."""
     if target == "-":
-        yield sys.stdout
+        yield sys.stdout.buffer if binary else sys.stdout
         return
     directory = os.path.dirname(os.path.abspath(target))
     if not os.path.isdir(directory):
@@ -108,7 +114,7 @@ def atomic_output(target: str) -> Iterator[IO[str]]:
         raise UsageError(msg)
     fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(target)}.", suffix=".part", dir=directory)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+        with os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
             yield fh
         os.replace(tmp, target)
     except BaseException:
@@ -193,6 +199,29 @@ def demo_summary(alpha: float = 4.0, seed: int = 0) -> str:
     return "\n".join(lines)
 
 
+def write_demo_plot(target: str, alpha: float, seed: int) -> None:
+    """Write :func:`mixupy.plot.demo_figure` to ``target``, in the format its suffix names."""
+    fmt = Path(target).suffix.lower().lstrip(".")
+    if fmt not in ("png", "svg", "pdf"):
+        msg = f"--plot {target}: the file name must end in .png, .svg or .pdf"
+        raise UsageError(msg)
+    try:
+        import matplotlib.pyplot as plt
+
+        from mixupy.plot import demo_figure
+    except ImportError:
+        msg = 'writing a plot needs matplotlib: pip install "mixupy[plot]"'
+        raise UsageError(msg) from None
+    fig = demo_figure(alpha=alpha, seed=seed)
+    try:
+        with atomic_output(target, binary=True) as fh:
+            fig.savefig(fh, format=fmt)
+    finally:
+        plt.close(fig)
+    if target != "-":
+        print(f"wrote the figure to {target}", file=sys.stderr)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``mixupy`` command; returns the exit code."""
     parser = build_parser()
@@ -205,6 +234,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             run_augment(args)
         else:
             print(demo_summary(alpha=args.alpha, seed=args.seed))
+            if args.plot is not None:
+                write_demo_plot(args.plot, args.alpha, args.seed)
     except UsageError as exc:
         print(f"mixupy: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
