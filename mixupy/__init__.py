@@ -20,7 +20,9 @@ from mixupy.frame import mixup
 __version__ = "1.0.0"
 
 # public name -> module that defines it; imported on first attribute access
-_LAZY: dict[str, str] = {}
+_LAZY: dict[str, str] = {
+    "expand_soft_labels": "mixupy.weights",
+}
 
 __all__ = ["__version__", "datasets", "mixup", *_LAZY]
 

@@ -188,11 +188,14 @@ def _raise_missing(series: pd.Series, name: str, count: int | None = None) -> No
     raise ValueError(msg)
 
 
-def check_probability_rows(matrix: np.ndarray, columns: Sequence[Hashable]) -> None:
-    """Check each row of ``matrix`` is one-hot or a probability vector (in [0, 1], sums to 1)."""
+def check_probability_rows(matrix: np.ndarray, columns: Sequence[Hashable], *, name: str = "labels") -> None:
+    """Check each row of ``matrix`` is one-hot or a probability vector (in [0, 1], sums to 1).
+
+    ``name`` is the parameter the messages name.
+    """
     if matrix.min() < 0 or matrix.max() > 1:
         msg = (
-            f"`labels` columns {list(columns)} must hold one-hot or probability values in [0, 1]; "
+            f"`{name}` columns {list(columns)} must hold one-hot or probability values in [0, 1]; "
             f"found values from {matrix.min()!r} to {matrix.max()!r}."
         )
         raise ValueError(msg)
@@ -200,9 +203,66 @@ def check_probability_rows(matrix: np.ndarray, columns: Sequence[Hashable]) -> N
     sums = matrix.sum(axis=1, dtype=np.float64)
     bad = np.flatnonzero(np.abs(sums - 1.0) > tol)
     if bad.size:
+        hint = ""
+        if name == "labels":
+            hint = " Hint: for a single class column pass its name, labels='species', not a list."
         msg = (
-            f"`labels` columns {list(columns)} must sum to 1 in every row (one-hot or probabilities); "
-            f"{bad.size} row(s) do not, the first at position {int(bad[0])} sums to {float(sums[bad[0]])!r}. "
-            "Hint: for a single class column pass its name, labels='species', not a list."
+            f"`{name}` columns {list(columns)} must sum to 1 in every row (one-hot or probabilities); "
+            f"{bad.size} row(s) do not, the first at position {int(bad[0])} sums to {float(sums[bad[0]])!r}.{hint}"
         )
         raise ValueError(msg)
+
+
+# --- sampler and soft labels (mixupy.sampler, mixupy.weights) ---
+
+
+def check_soft_labels(Y: Any, classes: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Check ``Y`` holds one probability vector per row and return it with the class of each column.
+
+    Returns ``(probabilities, labels)``: a float64 array of shape (n_rows, n_classes)
+    and a 1-D array of the classes, from ``classes``, the columns of a DataFrame
+    ``Y``, or ``0 ... n_classes - 1``.
+    """
+    if isinstance(Y, pd.DataFrame):
+        columns: list[Hashable] = list(Y.columns)
+        check_numeric_columns(Y, columns, "Y")
+        if not columns or len(Y) == 0:
+            msg = f"`Y` must have at least one row and one column; got shape {Y.shape}."
+            raise ValueError(msg)
+        matrix = np.column_stack([column_values(Y.iloc[:, j], "Y") for j in range(len(columns))])
+    else:
+        matrix = np.asarray(Y)
+        if matrix.ndim != 2:
+            msg = (
+                f"`Y` must be 2-D, one column of probabilities per class; got an array of shape {matrix.shape}. "
+                "Hint: hard labels need no expansion; pass them to fit() as they are."
+            )
+            raise ValueError(msg)
+        if matrix.dtype.kind not in "biuf":
+            msg = f"`Y` must hold numbers (probabilities); got dtype {matrix.dtype}."
+            raise TypeError(msg)
+        if matrix.size == 0:
+            msg = f"`Y` must have at least one row and one column; got shape {matrix.shape}."
+            raise ValueError(msg)
+        columns = list(range(matrix.shape[1]))
+        if matrix.dtype.kind == "f" and not np.isfinite(matrix).all():
+            kind = "missing (NaN)" if np.isnan(matrix).any() else "infinite"
+            first = [int(i) for i in np.flatnonzero(~np.isfinite(matrix).all(axis=1))[:3]]
+            msg = f"`Y` holds {kind} values, first in rows {first}; probabilities must be finite."
+            raise ValueError(msg)
+    matrix = matrix.astype(np.float64, copy=False)
+    check_probability_rows(matrix, columns, name="Y")
+    if classes is None:
+        labels = np.asarray(columns) if isinstance(Y, pd.DataFrame) else np.arange(matrix.shape[1])
+    else:
+        if isinstance(classes, (str, bytes)) or not isinstance(classes, (Sequence, np.ndarray, pd.Index)):
+            msg = f"`classes` must be a sequence with one class per column of `Y`; got {_show(classes)}."
+            raise TypeError(msg)
+        labels = np.asarray(list(classes))
+        if labels.shape != (matrix.shape[1],):
+            msg = f"`classes` must list one class per column of `Y` ({matrix.shape[1]}); got {len(labels)}."
+            raise ValueError(msg)
+    if len(pd.unique(pd.Series(labels, dtype=object))) != len(labels):
+        msg = f"the classes (the columns of `Y`, or `classes`) must be distinct; got {list(labels)}."
+        raise ValueError(msg)
+    return matrix, labels
