@@ -268,7 +268,7 @@ def plot_lambda(
         ax.plot(grid, beta.pdf(grid, alpha, alpha), color=_PALETTE[3], linewidth=2, label=f"Beta({alpha:g}, {alpha:g})")
         # For alpha < 1 the density is unbounded at 0 and 1: keep the histogram in view.
         top = float(np.max(heights)) if alpha < 1 else max(float(np.max(heights)), float(beta.pdf(0.5, alpha, alpha)))
-        ax.set_ylim(0.0, 1.15 * top)
+        ax.set_ylim(0.0, 1.4 * top)
     ax.set_xlim(0.0, 1.0)
     ax.set_xlabel("λ (weight of the first row)")
     ax.set_ylabel("density")
