@@ -137,7 +137,7 @@ def train_mlp(
     order = torch.Generator().manual_seed(seed)
     for epoch in range(epochs):
         x_np, y_np = batches(epoch)
-        x, y = torch.as_tensor(x_np, dtype=torch.float32), torch.as_tensor(y_np, dtype=torch.float32)
+        x, y = torch.tensor(x_np, dtype=torch.float32), torch.tensor(y_np, dtype=torch.float32)
         for rows in torch.randperm(len(x), generator=order).split(16):
             optimiser.zero_grad()
             loss = -(y[rows] * torch.log_softmax(net(x[rows]), dim=1)).sum(dim=1).mean()
