@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import errno
 import os
 import signal
 import sys
@@ -28,12 +29,14 @@ from mixupy import __version__
 from mixupy._validation import check_alpha
 from mixupy.datasets import load_iris
 from mixupy.frame import mixup
-from mixupy.stream import DEFAULT_BUFFER_ROWS, mixup_file
+from mixupy.stream import DEFAULT_BUFFER_ROWS, atomic_path, mixup_file
 
 __all__ = ["main"]
 
 EXIT_DATA = 1
 EXIT_USAGE = 2
+# errno values that mean the command named a path it cannot use: a usage error, not bad data
+_PATH_ERRORS = {errno.ENOENT, errno.EISDIR, errno.ENOTDIR, errno.EACCES, errno.EPERM, errno.ENAMETOOLONG, errno.EEXIST}
 
 
 class UsageError(Exception):
@@ -55,6 +58,17 @@ def _count(text: str) -> int:
         value = 0
     if value <= 0:
         msg = f"expected a positive integer, got {text!r}"
+        raise argparse.ArgumentTypeError(msg)
+    return value
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        msg = f"expected an integer >= 0, got {text!r}"
         raise argparse.ArgumentTypeError(msg)
     return value
 
@@ -103,7 +117,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--label-mode", choices=["mix", "dominant"], default="mix", help="mix labels, or keep the dominant row's label"
     )
     aug.add_argument("--within-class", action="store_true", help="pair rows of the same class only")
-    aug.add_argument("--seed", type=int, default=None, help="random seed for a reproducible result")
+    aug.add_argument("--seed", type=_seed, default=None, help="random seed (an integer >= 0) for a reproducible result")
     aug.add_argument(
         "--buffer-rows",
         type=_count,
@@ -120,7 +134,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = sub.add_parser("demo", help="mix the bundled iris data and summarise before and after")
     demo.add_argument("-a", "--alpha", type=_alpha, default=4.0, help="Beta(alpha, alpha) parameter (default 4)")
-    demo.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    demo.add_argument("--seed", type=_seed, default=0, help="random seed, an integer >= 0 (default 0)")
+    demo.add_argument(
+        "--plot",
+        metavar="PATH",
+        default=None,
+        help="also write a figure of the mix to PATH (PNG, SVG or PDF; needs mixupy[plot])",
+    )
     return parser
 
 
@@ -149,6 +169,9 @@ def _same_file(input_path: Path, output: str) -> bool:
 
 def run_augment(args: argparse.Namespace) -> None:
     """The ``augment`` sub-command."""
+    if not args.input.is_file():
+        msg = f"input file not found: {args.input}"
+        raise UsageError(msg)
     if _same_file(args.input, args.output) or (
         not os.path.exists(args.output) and os.path.abspath(args.output) == os.path.abspath(args.input)
     ):
@@ -210,6 +233,32 @@ def demo_summary(alpha: float = 4.0, seed: int = 0) -> str:
     return "\n".join(lines)
 
 
+def write_demo_plot(target: str, alpha: float, seed: int) -> None:
+    """Write :func:`mixupy.plot.demo_figure` to ``target``, in the format its suffix names."""
+    fmt = Path(target).suffix.lower().lstrip(".")
+    if fmt not in ("png", "svg", "pdf"):
+        msg = f"--plot {target}: the file name must end in .png, .svg or .pdf"
+        raise UsageError(msg)
+    try:
+        import matplotlib.pyplot as plt
+
+        from mixupy.plot import demo_figure
+    except ImportError:
+        msg = 'writing a plot needs matplotlib: pip install "mixupy[plot]"'
+        raise UsageError(msg) from None
+    directory = Path(target).absolute().parent
+    if not directory.is_dir():
+        msg = f"--plot {target}: output directory does not exist: {directory}"
+        raise UsageError(msg)
+    fig = demo_figure(alpha=alpha, seed=seed)
+    try:
+        with atomic_path(Path(target)) as tmp:
+            fig.savefig(tmp, format=fmt)
+    finally:
+        plt.close(fig)
+    print(f"wrote the figure to {target}", file=sys.stderr)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``mixupy`` command; returns the exit code."""
     parser = build_parser()
@@ -222,12 +271,21 @@ def main(argv: Sequence[str] | None = None) -> int:
             run_augment(args)
         else:
             print(demo_summary(alpha=args.alpha, seed=args.seed))
+            if args.plot is not None:
+                write_demo_plot(args.plot, args.alpha, args.seed)
     except UsageError as exc:
         print(f"mixupy: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except BrokenPipeError:  # the reader went away (e.g. `mixupy demo | head`): not an error
+        with contextlib.suppress(OSError):
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - keep Python's exit-time flush quiet
+        return 0
     except (TypeError, ValueError) as exc:
         print(f"mixupy: error: {exc}", file=sys.stderr)
         return EXIT_DATA
+    except OSError as exc:  # a path that cannot be read or written, a full disk
+        print(f"mixupy: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE if exc.errno in _PATH_ERRORS else EXIT_DATA
     except KeyboardInterrupt:
         print("mixupy: interrupted", file=sys.stderr)
         return 130

@@ -161,7 +161,7 @@ def mixup_file(
     if not isinstance(target, (str, os.PathLike)) and hasattr(target, "write"):
         return _mix_into(source, _CsvSink(target), buffer_rows, batch_size, options, progress)
     path = _check_target(source, target)
-    with _atomic(path) as tmp:
+    with atomic_path(path) as tmp:
         if _is_parquet(path):
             return _mix_into(source, _ParquetSink(tmp), buffer_rows, batch_size, options, progress)
         with open(tmp, "w", encoding="utf-8", newline="") as fh:
@@ -200,16 +200,32 @@ def _is_parquet(path: Path) -> bool:
     return path.suffix.lower() in PARQUET_SUFFIXES
 
 
+def _process_umask() -> int:
+    """The process umask, read without changing it where the system allows (Linux's /proc)."""
+    with contextlib.suppress(OSError, ValueError):
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    umask = os.umask(0)  # elsewhere: set and restore it, once, at import time
+    os.umask(umask)
+    return umask
+
+
+_UMASK = _process_umask()
+
+
 @contextlib.contextmanager
-def _atomic(target: Path) -> Iterator[Path]:
-    """A temporary path beside ``target``, renamed onto it only when the block succeeds."""
+def atomic_path(target: Path) -> Iterator[Path]:
+    """A temporary path beside ``target``, renamed onto it only when the block succeeds.
+
+    An interrupted or failed block leaves neither the temporary file nor a
+    partial ``target``. The file gets the permissions a plain ``open()`` would give.
+    """
     fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.absolute().parent)
     os.close(fd)
     tmp = Path(name)
     try:
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # the permissions a plain open() would give
+        os.chmod(tmp, 0o666 & ~_UMASK)
         yield tmp
         os.replace(tmp, target)
     except BaseException:

@@ -160,3 +160,38 @@ def test_module_entry_point_runs_in_a_subprocess() -> None:
         [sys.executable, "-m", "mixupy", "demo", "--alpha", "x"], capture_output=True, text=True, env=env
     )
     assert bad.returncode == 2 and "alpha" in bad.stderr
+
+
+@pytest.mark.parametrize(
+    ("make_args", "code", "message"),
+    [
+        (lambda d: ["augment", str(d / "missing.csv"), "-o", str(d / "existing.csv")], 2, "input file not found"),
+        (lambda d: ["augment", str(d / "in.csv"), "-o", str(d / ("a" * 300 + ".csv"))], 2, "File name too long"),
+        (lambda d: ["augment", str(d / "in.csv"), "-o", str(d / "o.csv"), "--seed", "-1"], 2, "--seed"),
+        (lambda d: ["demo", "--plot", str(d / "nowhere" / "f.png")], 2, "output directory does not exist"),
+    ],
+    ids=["missing-input-existing-output", "name-too-long", "negative-seed", "plot-folder-missing"],
+)
+def test_path_problems_are_one_line_usage_errors(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], make_args: object, code: int, message: str
+) -> None:
+    write_csv(tmp_path / "in.csv")
+    (tmp_path / "existing.csv").write_text("keep\n")
+    assert main(make_args(tmp_path)) == code  # type: ignore[operator]
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err
+    assert listing(tmp_path) == {"in.csv", "existing.csv"}
+    assert (tmp_path / "existing.csv").read_text() == "keep\n"
+
+
+def test_closed_pipe_is_not_an_error() -> None:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    reader = subprocess.Popen(
+        [sys.executable, "-m", "mixupy", "demo"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env
+    )
+    assert reader.stdout is not None and reader.stderr is not None
+    reader.stdout.close()  # like `mixupy demo | head -0`
+    with reader.stderr:
+        err = reader.stderr.read().decode()
+    assert reader.wait(timeout=60) == 0
+    assert "Traceback" not in err
