@@ -151,8 +151,9 @@ def mixup(
     pandas.DataFrame
         ``batch_size`` synthetic rows (after ``len(data)`` original rows when
         ``concat=True``) with a fresh ``RangeIndex``. Columns and their order are
-        kept. float32 and float16 columns keep their dtype; int, bool and nullable
-        columns become float64. Labels kept exact keep their dtype.
+        kept. Float columns keep their dtype; int, bool and nullable columns
+        become float64 (the originals too, under ``concat=True``: integers beyond
+        2**53 are rounded). Labels kept exact keep their dtype.
 
     Raises
     ------

@@ -122,9 +122,11 @@ def mixup_file(
 
     Examples
     --------
+    >>> import shutil, tempfile
+    >>> from pathlib import Path
     >>> import pandas as pd
     >>> from mixupy import mixup, mixup_file
-    >>> folder = getfixture("tmp_path")  # any folder
+    >>> folder = Path(tempfile.mkdtemp())
     >>> df = pd.DataFrame({"x": [0.0, 1.0, 2.0, 3.0, 4.0, 5.0], "y": [0, 1, 0, 1, 0, 1]})
     >>> df.to_csv(folder / "in.csv", index=False)
     >>> mixup_file(folder / "in.csv", folder / "out.csv", labels="y", buffer_rows=3, random_state=0)
@@ -137,6 +139,7 @@ def mixup_file(
     >>> shape = mixup_file(folder / "in.csv", folder / "one.parquet", random_state=1)
     >>> pd.read_parquet(folder / "one.parquet").equals(mixup(df, random_state=1))
     True
+    >>> shutil.rmtree(folder)
     """
     source = _check_source(source)
     alpha = check_alpha(alpha)
@@ -246,6 +249,11 @@ def _mix_into(
     reader = _Reader(source, buffer_rows)
     labels = options["labels"]
     class_column = labels if names_class_column(labels, reader.columns) else None
+    named = [] if labels is None else [class_column] if class_column is not None else list(labels)
+    missing = [c for c in named if c not in reader.columns]
+    if missing:  # say so before any pass over the data
+        msg = f"`labels` names columns that are not in {source}: {missing}. Columns are: {list(reader.columns)}."
+        raise ValueError(msg)
     expand = class_column is not None and options["label_mode"] == "mix" and not options["within_class"]
     classes: list[Any] | None = None
     n_total = 0

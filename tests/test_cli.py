@@ -92,7 +92,7 @@ def test_augment_to_stdout(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
         (["augment", "{src}", "-o", "{dst}", "--label-mode", "soft"], 2, "label-mode"),
         (["augment", "{src}"], 2, "output"),
         (["augment", "{src}", "-o", "{dst}"], 1, "non-numeric"),
-        (["augment", "{src}", "-o", "{dst}", "--labels", "nope"], 1, "nope"),
+        (["augment", "{src}", "-o", "{dst}", "--labels", "nope"], 1, "`labels` names columns that are not in"),
         (["augment", "{bad}", "-o", "{dst}", "--labels", "species"], 1, "missing"),
         (["augment", "{src}", "-o", "{dst}", "--within-class"], 1, "needs labels"),
         (["frobnicate"], 2, "invalid choice"),
