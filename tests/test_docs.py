@@ -79,6 +79,22 @@ def test_site_builds_strict(tmp_path):
         assert (tmp_path / "site" / image).stat().st_size > 0
 
 
+def test_api_reference_documents_every_public_name():
+    import mixupy
+
+    text = (DOCS / "api.md").read_text(encoding="utf-8")
+    documented = set(re.findall(r"^::: mixupy\.[\w.]+\.(\w+)$", text, re.MULTILINE))
+    public = set(mixupy.__all__) - {"__version__", "datasets"}
+    assert public - documented == set()
+    assert "load_iris" in documented
+
+
+def test_index_links_to_every_page():
+    text = (DOCS / "index.md").read_text(encoding="utf-8")
+    linked = set(re.findall(r"\]\(([\w-]+\.md)\)", text))
+    assert linked == {p.name for p in PAGES} - {"index.md"}
+
+
 def test_make_figures_writes_every_figure(tmp_path):
     from PIL import Image
 
