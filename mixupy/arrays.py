@@ -113,7 +113,7 @@ def resolve_labels(y: Any, num_classes: Any, n_rows: int, name: str = "y") -> La
     container: type | None
     if isinstance(y, dict):
         container, keys, items = dict, tuple(y), list(y.values())
-    elif isinstance(y, (list, tuple)) and y and all(hasattr(item, "shape") for item in y):
+    elif _is_multi_task(y):
         container = list if isinstance(y, list) else tuple
         keys, items = tuple(range(len(y))), list(y)
     else:
@@ -145,6 +145,19 @@ def resolve_labels(y: Any, num_classes: Any, n_rows: int, name: str = "y") -> La
         arrays.append(array)
         classes[position] = k
     return LabelSet(tuple(arrays), tuple(classes), keys, container)
+
+
+def _is_multi_task(y: Any) -> bool:
+    """True when ``y`` is a non-empty list or tuple of arrays, one per task.
+
+    Each item must be an array of at least one dimension (NumPy, torch, pandas):
+    NumPy scalars have a ``shape`` too, but a list of numbers is one label array.
+    """
+    return (
+        isinstance(y, (list, tuple))
+        and len(y) > 0
+        and all(isinstance(getattr(item, "ndim", None), int) and item.ndim >= 1 for item in y)
+    )
 
 
 def _spread_num_classes(num_classes: Any, container: type | None, keys: tuple[Hashable, ...]) -> list[int | None]:
@@ -217,7 +230,7 @@ def mixup_arrays(
         ``(n,)`` or ``(n, 1)`` need ``num_classes`` and come back as mixed
         one-hot rows. A list, tuple or dict of such arrays (one per output of a
         multi-task model) is mixed with the same draw and returned in the same
-        container.
+        container; a list or tuple of numbers is one label array.
     alpha : float, default 0.2
         Beta(alpha, alpha) parameter, >= 0. ``alpha=0`` copies one source.
     batch_size : int, optional

@@ -98,6 +98,25 @@ def test_multi_task_labels_share_one_draw_and_keep_their_container():
         assert (lam_first > 0).all()
 
 
+def test_a_list_of_numbers_is_one_label_array_not_multi_task():
+    # NumPy scalars have a `shape` too; a list of them is one array of labels, not one task per number.
+    x = np.array([[0.0], [10.0], [20.0]])
+    target = np.array([0.0, 1.0, 0.0])
+    expected = mixup_arrays(x, target, random_state=3)
+    for y in (list(target), tuple(target), [0.0, 1.0, 0.0], list(np.array([0, 1, 0]) == 1)):
+        xm, ym = mixup_arrays(x, y, random_state=3)
+        assert isinstance(ym, np.ndarray)
+        np.testing.assert_array_equal(xm, expected[0])
+        np.testing.assert_array_equal(ym, expected[1])
+    xb, yb = next(iter(MixupGenerator(x, list(target), batch_size=3, shuffle=False, random_state=3)))
+    assert isinstance(yb, np.ndarray)
+    assert yb.shape == (3,)
+    tenth = list(x[:, 0] / 10)  # a float target: x / 10, as a list of NumPy scalars
+    ((xs, ys),) = mixup_streams([(x, tenth)], [(x[::-1], tenth[::-1])], alpha=1.0, random_state=3)
+    assert isinstance(ys, np.ndarray)
+    np.testing.assert_allclose(ys * 10, xs[:, 0])  # x and its target mixed with one lam per row
+
+
 def test_dominant_keeps_the_exact_label_of_the_heavier_sample():
     x, ids = ids_data(9)
     xm, ym = mixup_arrays(x, ids, num_classes=9, label_mode="dominant", alpha=1.0, random_state=2)
