@@ -108,10 +108,10 @@ def test_a_list_of_numbers_is_one_label_array_not_multi_task():
         assert isinstance(ym, np.ndarray)
         np.testing.assert_array_equal(xm, expected[0])
         np.testing.assert_array_equal(ym, expected[1])
-    xb, yb = next(iter(MixupGenerator(x, list(target), batch_size=3, shuffle=False, random_state=3)))
-    assert isinstance(yb, np.ndarray)
-    assert yb.shape == (3,)
     tenth = list(x[:, 0] / 10)  # a float target: x / 10, as a list of NumPy scalars
+    xb, yb = next(iter(MixupGenerator(x, tenth, batch_size=3, alpha=1.0, random_state=3)))
+    assert isinstance(yb, np.ndarray)
+    np.testing.assert_allclose(yb * 10, xb[:, 0])
     ((xs, ys),) = mixup_streams([(x, tenth)], [(x[::-1], tenth[::-1])], alpha=1.0, random_state=3)
     assert isinstance(ys, np.ndarray)
     np.testing.assert_allclose(ys * 10, xs[:, 0])  # x and its target mixed with one lam per row
