@@ -30,6 +30,7 @@ from mixupy._validation import (
     check_callable,
     check_class_codes,
     check_label_mode,
+    check_num_classes,
     check_positive_int,
     check_random_state,
     check_same_length,
@@ -177,23 +178,7 @@ def _spread_num_classes(num_classes: Any, container: type | None, keys: tuple[Ha
         given = list(num_classes)
     else:
         given = [num_classes] * len(keys)
-    return _check_num_classes(given)
-
-
-def _check_num_classes(num_classes: Any) -> list[int | None]:
-    """Each entry of ``num_classes`` (one value, a list or tuple, or a dict's values) checked: None or an int > 0."""
-    if isinstance(num_classes, dict):
-        entries = list(num_classes.values())
-    elif isinstance(num_classes, (list, tuple)):
-        entries = list(num_classes)
-    else:
-        entries = [num_classes]
-    return [None if k is None else check_positive_int(k, "num_classes") for k in entries]
-
-
-def float_dtype(dtype: np.dtype) -> np.dtype:
-    """The dtype a mix of ``dtype`` values comes out in: floats keep theirs, the rest become float64."""
-    return dtype if dtype.kind == "f" else np.dtype(np.float64)
+    return [check_num_classes(k) for k in given]
 
 
 def _pack(x: np.ndarray, labels: LabelSet | None, d: _core.Draw, *, dominant: bool) -> Any:
@@ -442,7 +427,8 @@ class MixupGenerator:
         if self._source is not None:
             sources, readable = self._source._read_rows(rows)
         else:
-            sources, readable = np.take(self._x, rows, axis=0).astype(float_dtype(self._x.dtype), copy=False), None
+            dtype = _core.float_dtype(self._x.dtype)
+            sources, readable = np.take(self._x, rows, axis=0).astype(dtype, copy=False), None
         if self._augment is not None:
             sources = _apply_augment(self._augment, sources)
         b = len(d)
@@ -558,7 +544,14 @@ def mixup_streams(
     alpha = check_alpha(alpha)
     dominant = check_label_mode(label_mode) == "dominant"
     rng = check_random_state(random_state)
-    _check_num_classes(num_classes)
+    # Checked now, not at the first batch; spread over the label arrays once their structure is known.
+    entries: list[Any]
+    if isinstance(num_classes, dict):
+        entries = list(num_classes.values())
+    else:
+        entries = list(num_classes) if isinstance(num_classes, (list, tuple)) else [num_classes]
+    for k in entries:
+        check_num_classes(k)
     streams = []
     for name, stream in (("first", first), ("second", second)):
         try:

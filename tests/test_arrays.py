@@ -293,6 +293,23 @@ def test_augment_applies_to_each_source_before_mixing():
     np.testing.assert_array_equal(x, ids_data(8)[0])
 
 
+@pytest.mark.parametrize("dtype", [np.float16, np.float32, np.int64, np.bool_])
+def test_augment_sources_follow_the_shared_dtype_rule(dtype):
+    # The augmented path casts with _core.float_dtype, the one dtype rule for a mix in every back-end.
+    seen = []
+    gen = MixupGenerator(np.ones((4, 2), dtype=dtype), batch_size=4, augment=lambda s: seen.append(s.dtype) or s)
+    assert next(iter(gen)).dtype == _core.float_dtype(np.dtype(dtype))
+    assert set(seen) == {_core.float_dtype(np.dtype(dtype))}
+
+
+def test_no_private_copies_of_the_shared_rules():
+    # arrays used to carry its own float_dtype and num_classes check; both live in _core and _validation.
+    import mixupy.arrays
+
+    assert not hasattr(mixupy.arrays, "float_dtype")
+    assert not hasattr(mixupy.arrays, "_check_num_classes")
+
+
 def test_augment_may_change_the_shape_but_not_per_sample():
     x, _ = ids_data(4)
     crop = MixupGenerator(x, batch_size=4, augment=lambda s: s[:1, :1], random_state=0)
@@ -464,6 +481,8 @@ def test_streams_accept_cpu_torch_batches():
         ([], None, {}, TypeError, "`second` must be an iterable"),
         ([], [], {"alpha": "0.2"}, TypeError, "`alpha`"),
         ([], [], {"num_classes": 0}, ValueError, "`num_classes`"),
+        ([], [], {"num_classes": [3, None, -1]}, ValueError, "`num_classes`"),
+        ([], [], {"num_classes": {"a": 2, "b": 2.5}}, TypeError, "`num_classes`"),
         ([np.zeros((2, 1))], [(np.zeros((2, 1)), np.eye(2))], {}, ValueError, "the same form"),
         ([np.zeros((2, 1))], [np.zeros((2, 2))], {}, ValueError, r"differ in sample shape at batch 0"),
         ([(np.zeros((2, 1)), np.eye(2), None)], [np.zeros((2, 1))], {}, ValueError, "a tuple of 3 at first, batch 0"),
