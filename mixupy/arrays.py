@@ -38,7 +38,9 @@ from mixupy._validation import (
 
 __all__ = ["MixupGenerator", "mixup_arrays", "mixup_streams"]
 
-# The deep-learning default: mixup's authors found alpha in 0.1-0.4 best for image classifiers.
+# The Keras MixupGenerator recipe's default (within the 0.1-0.4 mixup's authors found best for image
+# classifiers), so code moving from that recipe keeps its behaviour. Other functions' defaults differ on
+# purpose: see "Default alpha" in docs/arrays.md.
 DEFAULT_ALPHA = 0.2
 
 Labels = Any  # one array, or a list, tuple or dict of arrays (multi-task)
@@ -218,6 +220,8 @@ def mixup_arrays(
         container; a list or tuple of numbers is one label array.
     alpha : float, default 0.2
         Beta(alpha, alpha) parameter, >= 0. ``alpha=0`` copies one source.
+        The default is the Keras ``MixupGenerator`` recipe's, in the 0.1-0.4
+        range mixup's authors found best for image classifiers.
     batch_size : int, optional
         Number of synthetic samples; defaults to ``len(x)``.
     num_classes : int, or list, tuple or dict of int or None, optional
@@ -307,7 +311,8 @@ class MixupGenerator:
     batch_size : int, default 32
         Samples per batch, > 0. The last batch of an epoch holds the rest.
     alpha : float, default 0.2
-        Beta(alpha, alpha) parameter, >= 0.
+        Beta(alpha, alpha) parameter, >= 0. The default is the Keras
+        ``MixupGenerator`` recipe's, so code moving from it keeps its mix.
     shuffle : bool, default True
         Visit the samples in a fresh random order each epoch; otherwise in order.
     augment : callable, optional
@@ -501,7 +506,8 @@ def mixup_streams(
         alone; both streams must use the same form. Batches are converted with
         ``numpy.asarray``, so CPU tensors work too.
     alpha : float, default 0.2
-        Beta(alpha, alpha) parameter, >= 0.
+        Beta(alpha, alpha) parameter, >= 0. The default is the Keras
+        ``MixupGenerator`` recipe's, as for every function of this module.
     num_classes : int, or list, tuple or dict of int or None, optional
         Number of classes of integer labels.
     label_mode : {"mix", "dominant"}, default "mix"

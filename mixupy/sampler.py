@@ -41,7 +41,9 @@ class MixupSampler(BaseOverSampler):
     ----------
     alpha : float, default 1.0
         Beta(alpha, alpha) parameter, >= 0. ``alpha=0`` makes copies of rows
-        (random over-sampling); ``alpha=1`` draws ``lam`` uniformly.
+        (random over-sampling); ``alpha=1`` draws ``lam`` uniformly. The
+        default is 1 so that ``pairing="neighbors"`` matches SMOTE's uniform
+        draw, the over-sampler this one generalises.
     sampling_strategy : float, str, dict or callable, default "auto"
         How many rows each class should have after resampling, with
         imbalanced-learn's meanings: a float (binary only) is the wanted ratio

@@ -203,9 +203,9 @@ def mixup_batch(
         shape ``(n, ...)`` in a floating dtype (mixed as they are), or integer
         class labels of shape ``(n,)`` with ``num_classes``.
     alpha : float, default 0.4
-        Beta(alpha, alpha) parameter, >= 0. The default is fastai's (its
-        ``MixUpCallback`` uses 0.4), since this is the fastai-style batch path.
-        ``alpha=0`` mixes nothing.
+        Beta(alpha, alpha) parameter, >= 0. ``alpha=0`` mixes nothing. The
+        default is fastai's (``MixUpCallback``), whose mix-a-batch-with-itself
+        recipe this function follows.
     num_classes : int, optional
         Number of classes; needed when ``y`` holds integer labels.
     label_smoothing : float, default 0.0
@@ -300,7 +300,8 @@ def mixup_pairs(
     y : torch.Tensor, shape (n, ...)
         Targets of any dtype (usually integer class labels), on ``x``'s device.
     alpha : float, default 0.4
-        As in :func:`mixup_batch`: fastai's default, as this is its pair form.
+        As in :func:`mixup_batch`. The default is fastai's, whose pair form
+        (``stack_y=True``) this function follows.
     per_batch, random_state
         As in :func:`mixup_batch`.
     fold_lambda : bool, default False

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import inspect
+import re
+from pathlib import Path
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import mixupy
 from mixupy import MixupGenerator, _core, mixup_arrays, mixup_streams
 
 
@@ -536,3 +541,39 @@ def test_keras_model_fits_one_epoch_from_the_generator():
     assert any(not np.array_equal(a, b) for a, b in zip(before, model.get_weights(), strict=True))
     probabilities = model.predict(x_train[:4], verbose=0)
     np.testing.assert_allclose(probabilities.sum(axis=1), 1, rtol=1e-5)
+
+
+# --- default alpha: each function's default and its reason are documented ------------------------
+
+
+def public_alpha_defaults() -> dict[str, float]:
+    """Every public name of mixupy that takes ``alpha``, with its default."""
+    defaults = {}
+    for name in mixupy.__all__:
+        obj = getattr(mixupy, name)
+        if callable(obj) and "alpha" in inspect.signature(obj).parameters:
+            defaults[name] = inspect.signature(obj).parameters["alpha"].default
+    return defaults
+
+
+def test_default_alpha_table_lists_every_public_default():
+    text = (Path(__file__).resolve().parents[1] / "docs" / "arrays.md").read_text(encoding="utf-8")
+    assert "## Default alpha" in text
+    section = text.split("## Default alpha", 1)[1].split("\n## ", 1)[0]
+    rows = re.findall(r"^\| `mixupy\.(\w+)` \| ([\d.]+) \| (.+) \|$", section, flags=re.MULTILINE)
+    assert all(reason.strip() for _, _, reason in rows)
+    table = {name: float(default) for name, default, _ in rows}
+    public = public_alpha_defaults()
+    assert len(public) >= 12  # the table functions, tensors and sampler included
+    assert table == public
+
+
+@pytest.mark.parametrize(
+    "name", ["mixup_arrays", "MixupGenerator", "mixup_streams", "mixup_batch", "mixup_pairs", "MixupSampler"]
+)
+def test_alpha_docstring_says_why_its_default_is_what_it_is(name):
+    doc = inspect.getdoc(getattr(mixupy, name))
+    entry = re.search(r"^alpha : float, default ([\d.]+)\n((?:    .*\n)+)", doc, flags=re.MULTILINE)
+    assert entry is not None
+    assert float(entry[1]) == public_alpha_defaults()[name]
+    assert "default is" in " ".join(entry[2].split())
