@@ -30,6 +30,7 @@ from mixupy._validation import (
     check_callable,
     check_class_codes,
     check_label_mode,
+    check_num_classes,
     check_positive_int,
     check_random_state,
     check_same_length,
@@ -37,7 +38,9 @@ from mixupy._validation import (
 
 __all__ = ["MixupGenerator", "mixup_arrays", "mixup_streams"]
 
-# The deep-learning default: mixup's authors found alpha in 0.1-0.4 best for image classifiers.
+# The Keras MixupGenerator recipe's default (within the 0.1-0.4 mixup's authors found best for image
+# classifiers), so code moving from that recipe keeps its behaviour. Other functions' defaults differ on
+# purpose: see "Default alpha" in docs/arrays.md.
 DEFAULT_ALPHA = 0.2
 
 Labels = Any  # one array, or a list, tuple or dict of arrays (multi-task)
@@ -113,7 +116,7 @@ def resolve_labels(y: Any, num_classes: Any, n_rows: int, name: str = "y") -> La
     container: type | None
     if isinstance(y, dict):
         container, keys, items = dict, tuple(y), list(y.values())
-    elif isinstance(y, (list, tuple)) and y and all(hasattr(item, "shape") for item in y):
+    elif _is_multi_task(y):
         container = list if isinstance(y, list) else tuple
         keys, items = tuple(range(len(y))), list(y)
     else:
@@ -147,6 +150,19 @@ def resolve_labels(y: Any, num_classes: Any, n_rows: int, name: str = "y") -> La
     return LabelSet(tuple(arrays), tuple(classes), keys, container)
 
 
+def _is_multi_task(y: Any) -> bool:
+    """True when ``y`` is a non-empty list or tuple of arrays, one per task.
+
+    Each item must be an array of at least one dimension (NumPy, torch, pandas):
+    NumPy scalars have a ``shape`` too, but a list of numbers is one label array.
+    """
+    return (
+        isinstance(y, (list, tuple))
+        and len(y) > 0
+        and all(isinstance(getattr(item, "ndim", None), int) and item.ndim >= 1 for item in y)
+    )
+
+
 def _spread_num_classes(num_classes: Any, container: type | None, keys: tuple[Hashable, ...]) -> list[int | None]:
     """One ``num_classes`` entry (int or None) per label array."""
     if num_classes is None:
@@ -164,23 +180,7 @@ def _spread_num_classes(num_classes: Any, container: type | None, keys: tuple[Ha
         given = list(num_classes)
     else:
         given = [num_classes] * len(keys)
-    return _check_num_classes(given)
-
-
-def _check_num_classes(num_classes: Any) -> list[int | None]:
-    """Each entry of ``num_classes`` (one value, a list or tuple, or a dict's values) checked: None or an int > 0."""
-    if isinstance(num_classes, dict):
-        entries = list(num_classes.values())
-    elif isinstance(num_classes, (list, tuple)):
-        entries = list(num_classes)
-    else:
-        entries = [num_classes]
-    return [None if k is None else check_positive_int(k, "num_classes") for k in entries]
-
-
-def float_dtype(dtype: np.dtype) -> np.dtype:
-    """The dtype a mix of ``dtype`` values comes out in: floats keep theirs, the rest become float64."""
-    return dtype if dtype.kind == "f" else np.dtype(np.float64)
+    return [check_num_classes(k) for k in given]
 
 
 def _pack(x: np.ndarray, labels: LabelSet | None, d: _core.Draw, *, dominant: bool) -> Any:
@@ -217,9 +217,11 @@ def mixup_arrays(
         ``(n,)`` or ``(n, 1)`` need ``num_classes`` and come back as mixed
         one-hot rows. A list, tuple or dict of such arrays (one per output of a
         multi-task model) is mixed with the same draw and returned in the same
-        container.
+        container; a list or tuple of numbers is one label array.
     alpha : float, default 0.2
         Beta(alpha, alpha) parameter, >= 0. ``alpha=0`` copies one source.
+        The default is the Keras ``MixupGenerator`` recipe's, in the 0.1-0.4
+        range mixup's authors found best for image classifiers.
     batch_size : int, optional
         Number of synthetic samples; defaults to ``len(x)``.
     num_classes : int, or list, tuple or dict of int or None, optional
@@ -309,7 +311,8 @@ class MixupGenerator:
     batch_size : int, default 32
         Samples per batch, > 0. The last batch of an epoch holds the rest.
     alpha : float, default 0.2
-        Beta(alpha, alpha) parameter, >= 0.
+        Beta(alpha, alpha) parameter, >= 0. The default is the Keras
+        ``MixupGenerator`` recipe's, so code moving from it keeps its mix.
     shuffle : bool, default True
         Visit the samples in a fresh random order each epoch; otherwise in order.
     augment : callable, optional
@@ -429,7 +432,8 @@ class MixupGenerator:
         if self._source is not None:
             sources, readable = self._source._read_rows(rows)
         else:
-            sources, readable = np.take(self._x, rows, axis=0).astype(float_dtype(self._x.dtype), copy=False), None
+            dtype = _core.float_dtype(self._x.dtype)
+            sources, readable = np.take(self._x, rows, axis=0).astype(dtype, copy=False), None
         if self._augment is not None:
             sources = _apply_augment(self._augment, sources)
         b = len(d)
@@ -502,7 +506,8 @@ def mixup_streams(
         alone; both streams must use the same form. Batches are converted with
         ``numpy.asarray``, so CPU tensors work too.
     alpha : float, default 0.2
-        Beta(alpha, alpha) parameter, >= 0.
+        Beta(alpha, alpha) parameter, >= 0. The default is the Keras
+        ``MixupGenerator`` recipe's, as for every function of this module.
     num_classes : int, or list, tuple or dict of int or None, optional
         Number of classes of integer labels.
     label_mode : {"mix", "dominant"}, default "mix"
@@ -545,7 +550,14 @@ def mixup_streams(
     alpha = check_alpha(alpha)
     dominant = check_label_mode(label_mode) == "dominant"
     rng = check_random_state(random_state)
-    _check_num_classes(num_classes)
+    # Checked now, not at the first batch; spread over the label arrays once their structure is known.
+    entries: list[Any]
+    if isinstance(num_classes, dict):
+        entries = list(num_classes.values())
+    else:
+        entries = list(num_classes) if isinstance(num_classes, (list, tuple)) else [num_classes]
+    for k in entries:
+        check_num_classes(k)
     streams = []
     for name, stream in (("first", first), ("second", second)):
         try:

@@ -342,7 +342,7 @@ def _list_images(root: Path) -> tuple[list[str], list[Path], np.ndarray]:
 
 def _split(labels: np.ndarray, n_classes: int, fraction: float, seed: int) -> np.ndarray:
     """Mask of the held-out files: ``round(fraction * count)`` of each class, chosen by ``seed``."""
-    rng = np.random.default_rng(seed)
+    rng = check_random_state(seed)
     held_out = np.zeros(labels.shape[0], dtype=bool)
     for code in range(n_classes):
         members = np.flatnonzero(labels == code)

@@ -20,7 +20,6 @@ from sklearn.utils.multiclass import type_of_target
 
 from mixupy import _core
 from mixupy._validation import check_frame, check_numeric_columns, check_random_state
-from mixupy.frame import output_dtype
 
 __all__ = ["MixupSampler"]
 
@@ -42,7 +41,9 @@ class MixupSampler(BaseOverSampler):
     ----------
     alpha : float, default 1.0
         Beta(alpha, alpha) parameter, >= 0. ``alpha=0`` makes copies of rows
-        (random over-sampling); ``alpha=1`` draws ``lam`` uniformly.
+        (random over-sampling); ``alpha=1`` draws ``lam`` uniformly. The
+        default is 1 so that ``pairing="neighbors"`` matches SMOTE's uniform
+        draw, the over-sampler this one generalises.
     sampling_strategy : float, str, dict or callable, default "auto"
         How many rows each class should have after resampling, with
         imbalanced-learn's meanings: a float (binary only) is the wanted ratio
@@ -82,9 +83,10 @@ class MixupSampler(BaseOverSampler):
     -----
     ``fit_resample`` returns the original rows first, unchanged, then the
     synthetic rows, grouped by class. ``X`` may be a NumPy array, a list, a
-    scipy sparse matrix (CSR or CSC, returned in the same format) or a
-    DataFrame; ``y`` a NumPy array, list, Series or one-column DataFrame of
-    class labels of any type. Pandas in gives pandas out: a DataFrame with the
+    scipy sparse matrix or array (CSR or CSC, returned as the same type and
+    format: a ``csr_matrix`` stays a ``csr_matrix``) or a DataFrame; ``y``
+    a NumPy array, list, Series or one-column DataFrame of class labels of any
+    type. Pandas in gives pandas out: a DataFrame with the
     same column names and a fresh ``RangeIndex``; float columns keep their
     dtype, other numeric columns (int, bool, nullable) become float64, which
     holds the mixed values. ``y`` keeps its name and dtype.
@@ -236,13 +238,18 @@ def _first_of_class(rows: np.ndarray, size: int, rng: np.random.Generator) -> np
 
 
 def _mix_sparse(X: Any, d: _core.Draw) -> Any:
-    """The originals, then the mixed rows, of a CSR or CSC matrix, in its format and float dtype."""
-    dtype = X.dtype if X.dtype.kind == "f" else np.dtype(np.float64)
+    """The originals, then the mixed rows, of a CSR or CSC matrix or array, in its container, format and float dtype.
+
+    ``diags_array(...) @ X`` gives a sparse array even for a ``csr_matrix``, and
+    ``*`` means a matrix product for one and an element-wise product for the
+    other, so the result is rebuilt as the type that came in.
+    """
+    dtype = _core.float_dtype(X.dtype)
     mixed = (
         scipy.sparse.diags_array(d.lam.astype(dtype)) @ X[d.first]
         + scipy.sparse.diags_array((1.0 - d.lam).astype(dtype)) @ X[d.second]
     )
-    return scipy.sparse.vstack([X, mixed], format=X.format, dtype=dtype)
+    return type(X)(scipy.sparse.vstack([X, mixed], format=X.format, dtype=dtype))
 
 
 def _n_samples(data: Any) -> int | None:
@@ -281,6 +288,6 @@ def _float_columns(X: pd.DataFrame) -> pd.DataFrame:
             if dtype.subtype.kind != "f":
                 fill: Any = dtype.fill_value  # an int or bool here
                 changes[name] = pd.SparseDtype(np.float64, float(fill))
-        elif output_dtype(dtype) != dtype:
-            changes[name] = output_dtype(dtype)
+        elif _core.float_dtype(dtype) != dtype:
+            changes[name] = _core.float_dtype(dtype)
     return X.astype(changes) if changes else X

@@ -9,9 +9,12 @@ batch is loaded, not two, and each sample ``i`` is mixed with a partner
 ``p`` is a random permutation without fixed points (one random cycle), so no
 sample is mixed with itself unless the batch holds a single sample. ``lam`` is
 drawn per sample (fastai's finding: it trains faster than one ``lam`` per
-batch) or, on request, once per batch; ``dominant=True`` folds it to
+batch) or, on request, once per batch; ``fold_lambda=True`` folds it to
 ``max(lam, 1 - lam)`` so each sample dominates its own mix and the pair
-``(i, j)`` and ``(j, i)`` can no longer give the same image twice.
+``(i, j)`` and ``(j, i)`` can no longer give the same image twice. That is
+fastai's trick: the targets are still mixed with the folded ``lam``, unlike
+``label_mode="dominant"`` elsewhere in mixupy, which keeps the dominant row's
+exact label.
 
 Everything happens on the tensors' device: ``lam`` and the permutation are drawn
 there with a ``torch.Generator``, nothing is copied to the host and nothing
@@ -93,12 +96,12 @@ def _partners(n: int, gen: torch.Generator, device: torch.device) -> torch.Tenso
 
 
 def _draw(
-    x: torch.Tensor, alpha: float, gen: torch.Generator, *, per_batch: bool, dominant: bool
+    x: torch.Tensor, alpha: float, gen: torch.Generator, *, per_batch: bool, fold_lambda: bool
 ) -> tuple[torch.Tensor, torch.Tensor]:
     """Partners and weights (in ``x``'s dtype, shape ``(n,)``) for a batch ``x``."""
     n = x.shape[0]
     lam = _sample_lambda(alpha, 1 if per_batch else n, gen, x.device, _lam_dtype(x))
-    if dominant:
+    if fold_lambda:
         lam = torch.maximum(lam, 1 - lam)
     partner = _partners(n, gen, x.device)
     return partner, lam.to(x.dtype).expand(n).contiguous()
@@ -112,11 +115,11 @@ def _mix(t: torch.Tensor, partner: torch.Tensor, lam: torch.Tensor) -> torch.Ten
     return t[partner].lerp_(t, weight)
 
 
-def _check_common(x: Any, y: Any, alpha: Any, per_batch: Any, dominant: Any) -> tuple[torch.Tensor, float]:
+def _check_common(x: Any, y: Any, alpha: Any, per_batch: Any, fold_lambda: Any) -> tuple[torch.Tensor, float]:
     x = check_tensor_batch(x, "x")
     check_same_batch(y, x, "y")
     check_bool(per_batch, "per_batch")
-    check_bool(dominant, "dominant")
+    check_bool(fold_lambda, "fold_lambda")
     return x, check_alpha(alpha)
 
 
@@ -180,7 +183,7 @@ def mixup_batch(
     num_classes: int | None = None,
     label_smoothing: float = 0.0,
     per_batch: bool = False,
-    dominant: bool = False,
+    fold_lambda: bool = False,
     random_state: int | torch.Generator | None = None,
 ) -> tuple[torch.Tensor, torch.Tensor]:
     """Mix a batch and its targets with a shuffled copy of themselves.
@@ -200,8 +203,9 @@ def mixup_batch(
         shape ``(n, ...)`` in a floating dtype (mixed as they are), or integer
         class labels of shape ``(n,)`` with ``num_classes``.
     alpha : float, default 0.4
-        Beta(alpha, alpha) parameter, >= 0 (0.4 is the value fastai and the
-        mixup paper suggest for images). ``alpha=0`` mixes nothing.
+        Beta(alpha, alpha) parameter, >= 0. ``alpha=0`` mixes nothing. The
+        default is fastai's (``MixUpCallback``), whose mix-a-batch-with-itself
+        recipe this function follows.
     num_classes : int, optional
         Number of classes; needed when ``y`` holds integer labels.
     label_smoothing : float, default 0.0
@@ -209,8 +213,12 @@ def mixup_batch(
         ``(1 - s) * one_hot + s / num_classes`` before mixing.
     per_batch : bool, default False
         Draw one ``lam`` for the whole batch instead of one per sample.
-    dominant : bool, default False
-        Use ``max(lam, 1 - lam)``, so each sample dominates its own mix.
+    fold_lambda : bool, default False
+        Fold ``lam`` to ``max(lam, 1 - lam)``, so each sample dominates its own
+        mix; the targets are still *mixed*, with the folded ``lam``. This is
+        fastai's trick, and it differs from ``label_mode="dominant"`` elsewhere
+        in mixupy (:func:`mixupy.mixup`, :func:`mixupy.mixup_arrays`), which
+        keeps the exact label of the dominant row.
     random_state : None, int or torch.Generator, optional
         A ``torch.Generator`` on ``x``'s device is used and advanced; an int
         seeds a new one; None draws a fresh seed. The global torch random state
@@ -252,13 +260,21 @@ def mixup_batch(
     True
     >>> bool(torch.allclose(xm[:, 0] / 10, ym[:, 1]))  # x and y share each sample's lam
     True
+
+    ``fold_lambda=True`` (fastai's trick): each sample's own class weighs at
+    least one half, and the label is still a mix, not a one-hot row:
+
+    >>> xm, ym = mixup_batch(x, y, alpha=1.0, num_classes=2, fold_lambda=True, random_state=0)
+    >>> own = ym[torch.arange(2), y]
+    >>> bool((own >= 0.5).all()), bool((own < 1).all())
+    (True, True)
     """
-    x, alpha = _check_common(x, y, alpha, per_batch, dominant)
+    x, alpha = _check_common(x, y, alpha, per_batch, fold_lambda)
     num_classes = check_num_classes(num_classes)
     smoothing = check_label_smoothing(label_smoothing)
     gen = check_torch_random_state(random_state, x.device)
     targets = _targets(y, x, num_classes, smoothing)
-    partner, lam = _draw(x, alpha, gen, per_batch=per_batch, dominant=dominant)
+    partner, lam = _draw(x, alpha, gen, per_batch=per_batch, fold_lambda=fold_lambda)
     return _mix(x, partner, lam), _mix(targets, partner, lam)
 
 
@@ -268,7 +284,7 @@ def mixup_pairs(
     *,
     alpha: float = 0.4,
     per_batch: bool = False,
-    dominant: bool = False,
+    fold_lambda: bool = False,
     random_state: int | torch.Generator | None = None,
 ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
     """Mix a batch and return both targets of each mix with its weight (the fastai form).
@@ -283,8 +299,15 @@ def mixup_pairs(
         A floating batch of any rank, on any device. Never changed.
     y : torch.Tensor, shape (n, ...)
         Targets of any dtype (usually integer class labels), on ``x``'s device.
-    alpha, per_batch, dominant, random_state
+    alpha : float, default 0.4
+        As in :func:`mixup_batch`. The default is fastai's, whose pair form
+        (``stack_y=True``) this function follows.
+    per_batch, random_state
         As in :func:`mixup_batch`.
+    fold_lambda : bool, default False
+        As in :func:`mixup_batch`: ``lam := max(lam, 1 - lam)`` with both
+        targets kept, weighted by the folded ``lam`` (fastai's trick; not
+        ``label_mode="dominant"``, which keeps one exact label).
 
     Returns
     -------
@@ -318,9 +341,9 @@ def mixup_pairs(
     >>> round(float(mixup_loss(logits, y_a, y_b, lam)), 4)
     1.0986
     """
-    x, alpha = _check_common(x, y, alpha, per_batch, dominant)
+    x, alpha = _check_common(x, y, alpha, per_batch, fold_lambda)
     gen = check_torch_random_state(random_state, x.device)
-    partner, lam = _draw(x, alpha, gen, per_batch=per_batch, dominant=dominant)
+    partner, lam = _draw(x, alpha, gen, per_batch=per_batch, fold_lambda=fold_lambda)
     return _mix(x, partner, lam), y, y[partner], lam
 
 

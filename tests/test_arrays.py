@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import inspect
+import re
+from pathlib import Path
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import mixupy
 from mixupy import MixupGenerator, _core, mixup_arrays, mixup_streams
 
 
@@ -96,6 +101,25 @@ def test_multi_task_labels_share_one_draw_and_keep_their_container():
         lam_first = first[np.arange(8), np.arange(8)]  # sample i is the first source of row i
         np.testing.assert_allclose(xm[:, 0, 0, 0], (first * np.arange(8)).sum(axis=1))
         assert (lam_first > 0).all()
+
+
+def test_a_list_of_numbers_is_one_label_array_not_multi_task():
+    # NumPy scalars have a `shape` too; a list of them is one array of labels, not one task per number.
+    x = np.array([[0.0], [10.0], [20.0]])
+    target = np.array([0.0, 1.0, 0.0])
+    expected = mixup_arrays(x, target, random_state=3)
+    for y in (list(target), tuple(target), [0.0, 1.0, 0.0], list(np.array([0, 1, 0]) == 1)):
+        xm, ym = mixup_arrays(x, y, random_state=3)
+        assert isinstance(ym, np.ndarray)
+        np.testing.assert_array_equal(xm, expected[0])
+        np.testing.assert_array_equal(ym, expected[1])
+    tenth = list(x[:, 0] / 10)  # a float target: x / 10, as a list of NumPy scalars
+    xb, yb = next(iter(MixupGenerator(x, tenth, batch_size=3, alpha=1.0, random_state=3)))
+    assert isinstance(yb, np.ndarray)
+    np.testing.assert_allclose(yb * 10, xb[:, 0])
+    ((xs, ys),) = mixup_streams([(x, tenth)], [(x[::-1], tenth[::-1])], alpha=1.0, random_state=3)
+    assert isinstance(ys, np.ndarray)
+    np.testing.assert_allclose(ys * 10, xs[:, 0])  # x and its target mixed with one lam per row
 
 
 def test_dominant_keeps_the_exact_label_of_the_heavier_sample():
@@ -274,6 +298,23 @@ def test_augment_applies_to_each_source_before_mixing():
     np.testing.assert_array_equal(x, ids_data(8)[0])
 
 
+@pytest.mark.parametrize("dtype", [np.float16, np.float32, np.int64, np.bool_])
+def test_augment_sources_follow_the_shared_dtype_rule(dtype):
+    # The augmented path casts with _core.float_dtype, the one dtype rule for a mix in every back-end.
+    seen = []
+    gen = MixupGenerator(np.ones((4, 2), dtype=dtype), batch_size=4, augment=lambda s: seen.append(s.dtype) or s)
+    assert next(iter(gen)).dtype == _core.float_dtype(np.dtype(dtype))
+    assert set(seen) == {_core.float_dtype(np.dtype(dtype))}
+
+
+def test_no_private_copies_of_the_shared_rules():
+    # arrays used to carry its own float_dtype and num_classes check; both live in _core and _validation.
+    import mixupy.arrays
+
+    assert not hasattr(mixupy.arrays, "float_dtype")
+    assert not hasattr(mixupy.arrays, "_check_num_classes")
+
+
 def test_augment_may_change_the_shape_but_not_per_sample():
     x, _ = ids_data(4)
     crop = MixupGenerator(x, batch_size=4, augment=lambda s: s[:1, :1], random_state=0)
@@ -445,6 +486,8 @@ def test_streams_accept_cpu_torch_batches():
         ([], None, {}, TypeError, "`second` must be an iterable"),
         ([], [], {"alpha": "0.2"}, TypeError, "`alpha`"),
         ([], [], {"num_classes": 0}, ValueError, "`num_classes`"),
+        ([], [], {"num_classes": [3, None, -1]}, ValueError, "`num_classes`"),
+        ([], [], {"num_classes": {"a": 2, "b": 2.5}}, TypeError, "`num_classes`"),
         ([np.zeros((2, 1))], [(np.zeros((2, 1)), np.eye(2))], {}, ValueError, "the same form"),
         ([np.zeros((2, 1))], [np.zeros((2, 2))], {}, ValueError, r"differ in sample shape at batch 0"),
         ([(np.zeros((2, 1)), np.eye(2), None)], [np.zeros((2, 1))], {}, ValueError, "a tuple of 3 at first, batch 0"),
@@ -498,3 +541,39 @@ def test_keras_model_fits_one_epoch_from_the_generator():
     assert any(not np.array_equal(a, b) for a, b in zip(before, model.get_weights(), strict=True))
     probabilities = model.predict(x_train[:4], verbose=0)
     np.testing.assert_allclose(probabilities.sum(axis=1), 1, rtol=1e-5)
+
+
+# --- default alpha: each function's default and its reason are documented ------------------------
+
+
+def public_alpha_defaults() -> dict[str, float]:
+    """Every public name of mixupy that takes ``alpha``, with its default."""
+    defaults = {}
+    for name in mixupy.__all__:
+        obj = getattr(mixupy, name)
+        if callable(obj) and "alpha" in inspect.signature(obj).parameters:
+            defaults[name] = inspect.signature(obj).parameters["alpha"].default
+    return defaults
+
+
+def test_default_alpha_table_lists_every_public_default():
+    text = (Path(__file__).resolve().parents[1] / "docs" / "arrays.md").read_text(encoding="utf-8")
+    assert "## Default alpha" in text
+    section = text.split("## Default alpha", 1)[1].split("\n## ", 1)[0]
+    rows = re.findall(r"^\| `mixupy\.(\w+)` \| ([\d.]+) \| (.+) \|$", section, flags=re.MULTILINE)
+    assert all(reason.strip() for _, _, reason in rows)
+    table = {name: float(default) for name, default, _ in rows}
+    public = public_alpha_defaults()
+    assert len(public) >= 12  # the table functions, tensors and sampler included
+    assert table == public
+
+
+@pytest.mark.parametrize(
+    "name", ["mixup_arrays", "MixupGenerator", "mixup_streams", "mixup_batch", "mixup_pairs", "MixupSampler"]
+)
+def test_alpha_docstring_says_why_its_default_is_what_it_is(name):
+    doc = inspect.getdoc(getattr(mixupy, name))
+    entry = re.search(r"^alpha : float, default ([\d.]+)\n((?:    .*\n)+)", doc, flags=re.MULTILINE)
+    assert entry is not None
+    assert float(entry[1]) == public_alpha_defaults()[name]
+    assert "default is" in " ".join(entry[2].split())

@@ -204,6 +204,22 @@ def test_sparse_neighbors_match_dense() -> None:
         np.testing.assert_array_equal(y_sparse, y_dense)
 
 
+@pytest.mark.parametrize(
+    "container",
+    [scipy.sparse.csr_matrix, scipy.sparse.csc_matrix, scipy.sparse.csr_array, scipy.sparse.csc_array],
+)
+@pytest.mark.parametrize("dtype", [np.float32, np.int64])
+def test_sparse_out_is_the_same_container_as_in(container: Any, dtype: Any) -> None:
+    # A sparse matrix and a sparse array differ in what `*` means (matrix product against element-wise),
+    # so the container type itself must come back, not only the format.
+    X, y = _blobs()
+    X_in = container(np.round(X).astype(dtype))
+    X_res, _ = MixupSampler(random_state=0).fit_resample(X_in, y)
+    assert type(X_res) is container
+    assert X_res.dtype == (np.float32 if dtype is np.float32 else np.float64)
+    np.testing.assert_array_equal(X_res[: X.shape[0]].toarray(), X_in.toarray())
+
+
 # --- pandas in, pandas out ------------------------------------------------------------------------------------------
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import math
 import os
 import subprocess
@@ -68,12 +69,35 @@ def test_per_sample_and_per_batch_lambda(device: str) -> None:
 
 
 @pytest.mark.parametrize("per_batch", [False, True])
-def test_dominant_folds_lambda(per_batch: bool) -> None:
+def test_fold_lambda_folds_lambda(per_batch: bool) -> None:
     x = torch.randn(200, 2)
-    _, _, _, lam = mixup_pairs(x, torch.arange(200), dominant=True, per_batch=per_batch, random_state=1)
+    _, _, _, lam = mixup_pairs(x, torch.arange(200), fold_lambda=True, per_batch=per_batch, random_state=1)
     assert bool((lam >= 0.5).all())
-    _, _, _, free = mixup_pairs(x, torch.arange(200), dominant=False, per_batch=per_batch, random_state=1)
+    _, _, _, free = mixup_pairs(x, torch.arange(200), fold_lambda=False, per_batch=per_batch, random_state=1)
     torch.testing.assert_close(lam, torch.maximum(free, 1 - free))
+
+
+def test_fold_lambda_still_mixes_the_labels() -> None:
+    # fastai's trick folds lam but keeps mixing the targets: unlike label_mode="dominant", the label is not exact.
+    x, y = torch.arange(6.0).reshape(6, 1), torch.arange(6)
+    xm, ym = mixup_batch(x, y, alpha=1.0, num_classes=6, fold_lambda=True, random_state=3)
+    own = ym[torch.arange(6), y]
+    assert bool((own >= 0.5).all()) and bool((own < 1).all())
+    partner = ym.clone()
+    partner[torch.arange(6), y] = 0
+    torch.testing.assert_close(partner.sum(dim=1), 1 - own)
+    torch.testing.assert_close(xm[:, 0], (ym * torch.arange(6.0)).sum(dim=1))
+
+
+def test_fold_lambda_is_keyword_only_and_dominant_is_gone() -> None:
+    x, y = torch.randn(4, 2), torch.randn(4, 2)
+    with pytest.raises(TypeError, match="fold_lambda"):
+        mixup_batch(x, y, fold_lambda=1, random_state=0)
+    for fn in (mixup_batch, mixup_pairs):
+        with pytest.raises(TypeError, match="dominant"):
+            fn(x, y, dominant=True)
+        assert inspect.signature(fn).parameters["fold_lambda"].kind is inspect.Parameter.KEYWORD_ONLY
+        assert inspect.signature(fn).parameters["fold_lambda"].default is False
 
 
 def test_lambda_is_beta_distributed() -> None:
@@ -187,7 +211,7 @@ def test_no_value_is_read_on_the_host(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in ("item", "tolist", "cpu", "numpy", "__bool__", "__float__", "__int__"):
         monkeypatch.setattr(torch.Tensor, name, forbidden)
     xm, ym = mixup_batch(x, y_soft, random_state=0)
-    xp, y_a, y_b, lam = mixup_pairs(x, y_int, per_batch=True, dominant=True, random_state=0)
+    xp, y_a, y_b, lam = mixup_pairs(x, y_int, per_batch=True, fold_lambda=True, random_state=0)
     loss = mixup_loss(torch.randn(5, 3), y_a, y_b, lam)
     monkeypatch.undo()
     assert xm.device == x.device and ym.device == x.device and xp.device == x.device
