@@ -419,17 +419,27 @@ def _column_roles(
 
 
 def _check_constant(data: pd.DataFrame, columns: Sequence[Hashable], layout: _Layout, name: str) -> None:
-    """Label and static columns hold one value per series."""
+    """Label, static and copied columns hold one value per series (a series missing throughout counts as one).
+
+    Columns that are mixed must be checked for missing values first (``column_values``),
+    so that a NaN is reported as missing, not as a second value.
+    """
     sorted_codes = layout.codes[layout.order]
     firsts = layout.order[layout.starts][sorted_codes]
     for c in columns:
         col = data[c].to_numpy()
-        differ = np.flatnonzero(col[layout.order] != col[firsts])
+        here, first = col[layout.order], col[firsts]
+        gap_here, gap_first = pd.isna(here), pd.isna(first)
+        unequal = gap_here != gap_first  # missing in one row, present in another
+        both = ~(gap_here | gap_first)  # compared only where both are present: NA compares to nothing
+        unequal[both] = here[both] != first[both]
+        differ = np.flatnonzero(unequal)
         if differ.size:
             sid = layout.names[sorted_codes[differ[0]]]
+            a, b = _plain(first[differ[0]]), _plain(here[differ[0]])
             msg = (
                 f"`{name}` column {c!r} must hold one value per series, but series {sid!r} has more than one "
-                f"(for example {col[firsts[differ[0]]]!r} and {col[layout.order[differ[0]]]!r})."
+                f"(for example {a!r} and {b!r})."
             )
             raise ValueError(msg)
 
@@ -608,9 +618,10 @@ def mixup_timeseries(
     spec = resolve_labels(data, labels, need_codes=within_class)
     value_names, static_names = _column_roles(data, id_col, time_col, value_cols, static_cols, spec.columns)
     layout = _Layout(data, id_col, time_col)
+    values = _float_matrix(data, value_names, "value_cols")
+    static_all = _float_matrix(data, static_names, "static_cols")  # missing values named before constancy
     _check_constant(data, spec.columns, layout, "labels")
     _check_constant(data, static_names, layout, "static_cols")
-    values = _float_matrix(data, value_names, "value_cols")
 
     firsts = layout.order[layout.starts]  # the first row of each series: its labels and static values
     series_spec = LabelSpec(spec.kind, spec.columns, None, spec.classes)
@@ -619,7 +630,7 @@ def mixup_timeseries(
     label_matrix = None
     if spec.kind == "onehot" and not exact:
         label_matrix = _float_matrix(data.take(firsts), spec.columns, "labels")
-    static = _float_matrix(data.take(firsts), static_names, "static_cols") if static_names else None
+    static = static_all[firsts] if static_names else None
 
     units, times, source, unit_series = _frame_units(
         layout, values, data, time_col, alignment=alignment, n_steps=n_steps, window=window, step=step

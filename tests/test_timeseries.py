@@ -380,6 +380,35 @@ def test_bad_input_is_named(
 
 
 @pytest.mark.parametrize(
+    ("column", "values", "kwargs", "match"),
+    [
+        (
+            "size",
+            [1.0, 1.0, np.nan, 2.0, 2.0, 2.0],
+            {"static_cols": "size"},
+            "`static_cols` column 'size' holds 1 missing",
+        ),
+        ("size", [1.0, 1.0, np.inf, 2.0, 2.0, 2.0], {"static_cols": "size"}, "'size' holds 1 infinite"),
+        ("kind", ["flat", None, "flat", "up", "up", "up"], {}, "`labels` column 'kind' holds 1 missing"),
+    ],
+)
+def test_missing_static_or_label_values_are_named_as_missing(
+    two: pd.DataFrame, column: str, values: list, kwargs: dict, match: str
+) -> None:
+    # NaN != NaN: checked for constancy first, a NaN read as "more than one value per series"
+    with pytest.raises(ValueError, match=match):
+        mixup_timeseries(two.assign(**{column: values}), id_col="id", time_col="t", labels="kind", **kwargs)
+
+
+def test_lag_copies_a_column_missing_throughout_a_series() -> None:
+    data = pd.DataFrame({"id": ["a"] * 3 + ["b"] * 3, "y": np.arange(6.0), "note": [np.nan] * 3 + [1.0] * 3})
+    out = mixup_lagged(data, id_col="id", value_cols="y", time_diff=1, random_state=0)
+    assert out["note"].isna().tolist() == [True] * 5 + [False] * 5
+    with pytest.raises(ValueError, match=r"'note' must hold one value per series.*\(for example nan and 1.0\)"):
+        mixup_lagged(data.assign(note=[np.nan, 1.0, 1.0, 2.0, 2.0, 2.0]), id_col="id", value_cols="y", time_diff=1)
+
+
+@pytest.mark.parametrize(
     ("x", "kwargs", "error", "match"),
     [
         (np.zeros((3, 0, 1)), {}, ValueError, "at least 2 steps; got 0"),
