@@ -619,7 +619,8 @@ def mixup_timeseries(
     value_names, static_names = _column_roles(data, id_col, time_col, value_cols, static_cols, spec.columns)
     layout = _Layout(data, id_col, time_col)
     values = _float_matrix(data, value_names, "value_cols")
-    static_all = _float_matrix(data, static_names, "static_cols")  # missing values named before constancy
+    # Static values are read (missing values named) before the constancy check: NaN != NaN.
+    static_all = _float_matrix(data, static_names, "static_cols") if static_names else None
     _check_constant(data, spec.columns, layout, "labels")
     _check_constant(data, static_names, layout, "static_cols")
 
@@ -630,7 +631,7 @@ def mixup_timeseries(
     label_matrix = None
     if spec.kind == "onehot" and not exact:
         label_matrix = _float_matrix(data.take(firsts), spec.columns, "labels")
-    static = static_all[firsts] if static_names else None
+    static = None if static_all is None else static_all[firsts]
 
     units, times, source, unit_series = _frame_units(
         layout, values, data, time_col, alignment=alignment, n_steps=n_steps, window=window, step=step
