@@ -221,7 +221,7 @@ def _describe_lengths(layout: _Layout) -> str:
 _ALIGNMENT_HINT = (
     'Choose how to align them: alignment="truncate" (cut every series to the shortest and mix step by step), '
     'alignment="intersect" (keep only the timestamps every series has), alignment="resample" (interpolate '
-    "onto a common grid of n_steps points), or cut windows of equal length with window=<steps>."
+    "onto a common grid of n_steps points). With window=<steps>, the windows are then cut from the aligned series."
 )
 
 
@@ -243,17 +243,20 @@ def _check_same_grid(layout: _Layout, positions: np.ndarray, time_col: Hashable,
 
 
 def _aligned_positions(
-    layout: _Layout, alignment: str | None, window: int | None, time_col: Hashable | None, data: pd.DataFrame
-) -> np.ndarray | list[np.ndarray]:
-    """Row positions of the aligned series: (series, steps), or one array per series when windows come next."""
+    layout: _Layout, alignment: str | None, time_col: Hashable | None, data: pd.DataFrame
+) -> np.ndarray:
+    """Row positions of the aligned series, shape (series, steps).
+
+    Without an alignment the series must already be aligned, windows or not: a
+    window of one series is mixed with a window of another step by step, which
+    is only meaningful when their steps mean the same times.
+    """
     counts = layout.counts
     if alignment is None:
         if (counts != counts[0]).any():
-            if window is not None:  # windows are cut from each series by position
-                return [layout.series_positions(i) for i in range(len(layout))]
             raise ValueError(f"the series differ in length: {_describe_lengths(layout)}. {_ALIGNMENT_HINT}")
         positions = layout.positions(int(counts[0]))
-        if time_col is not None and window is None:
+        if time_col is not None:
             _check_same_grid(layout, positions, time_col, data)
         return positions
     if alignment == "truncate":
@@ -326,11 +329,15 @@ def _from_time_key(key: np.ndarray, like: pd.Series) -> Any:
     return key.view(dtype)
 
 
-def _window_error(window: int, series_id: Any, length: int) -> ValueError:
-    return ValueError(
-        f"`window`={window} is longer than series {series_id!r}, which has {length} steps (after alignment). "
-        "Hint: choose a smaller window, or drop the short series first."
-    )
+def _n_windows(length: int, window: int, step: int, what: str) -> int:
+    """How many windows ``_cut`` makes of each series of ``length`` steps; an error when none fits."""
+    if length < window:
+        msg = (
+            f"`window`={window} is longer than {what}, which have {length} steps. "
+            "Hint: choose a smaller window, or drop the short series first."
+        )
+        raise ValueError(msg)
+    return (length - window) // step + 1
 
 
 def _cut(rect: np.ndarray, window: int, step: int) -> np.ndarray:
@@ -353,32 +360,24 @@ def _frame_units(
     """The units to mix, (units, steps, channels); where their time stamps are; the series of each unit.
 
     Time stamps are given as positions (units, steps) into a time source: the
-    time column itself, or the common grid of ``alignment="resample"``.
+    time column itself, or the common grid of ``alignment="resample"``. Windows
+    are cut from the aligned series.
     """
-    unit_series = np.arange(len(layout))
     if alignment == "resample":
         units, source = _resampled(layout, values, n_steps, time_col, data)
         units = units.astype(values.dtype, copy=False)
         times = None if source is None else np.broadcast_to(np.arange(units.shape[1]), units.shape[:2])
-        if window is not None and step is not None:
-            if units.shape[1] < window:
-                raise _window_error(window, layout.names[0], units.shape[1])
-            n_windows = (units.shape[1] - window) // step + 1
-            unit_series = np.repeat(unit_series, n_windows)
-            units = _cut(units, window, step)
-            times = None if times is None else _cut(times, window, step)
-        return units, times, source, unit_series
-    source = None if time_col is None else data[time_col].array
-    positions = _aligned_positions(layout, alignment, window, time_col, data)
+    else:
+        source = None if time_col is None else data[time_col].array
+        times = _aligned_positions(layout, alignment, time_col, data)
+        units = values[times]
+    unit_series = np.arange(len(layout))
     if window is not None and step is not None:
-        per_series = list(positions)
-        short = [i for i, p in enumerate(per_series) if p.size < window]
-        if short:
-            raise _window_error(window, layout.names[short[0]], per_series[short[0]].size)
-        cut = [_cut(p[None, :], window, step) for p in per_series]
-        unit_series = np.repeat(unit_series, [len(c) for c in cut])
-        positions = np.concatenate(cut)
-    return values[positions], positions, source, unit_series
+        what = "the series" if alignment is None else "the aligned series"
+        unit_series = np.repeat(unit_series, _n_windows(units.shape[1], window, step, what))
+        units = _cut(units, window, step)
+        times = None if times is None else _cut(times, window, step)
+    return units, times, source, unit_series
 
 
 def _column_roles(
@@ -534,8 +533,8 @@ def mixup_timeseries(
     alignment : {None, "truncate", "intersect", "resample"}, default None
         How to mix series of unequal length or with different time stamps.
         None mixes step by step and requires every series to have the same
-        length and (with ``time_col``) the same time stamps; otherwise it raises
-        an error that says which series differ. "truncate" cuts every series to
+        length and (with ``time_col``) the same time stamps, with or without
+        ``window``; otherwise it raises an error that says which series differ. "truncate" cuts every series to
         the length of the shortest (its first steps) and mixes by position.
         "intersect" keeps only the time stamps that every series has.
         "resample" interpolates every series linearly onto ``n_steps`` evenly
@@ -544,9 +543,11 @@ def mixup_timeseries(
     n_steps : int, optional
         Grid size for ``alignment="resample"``; defaults to the longest series.
     window : int, optional
-        Cut each (aligned) series into windows of this many steps and mix
-        windows instead of whole series: for few but long series. Windows are
-        cut by position, so series of different lengths need no alignment.
+        Cut each aligned series into windows of this many steps and mix
+        windows instead of whole series: for few but long series. Windows
+        change nothing about alignment: without ``alignment`` the series must
+        still have the same length and time stamps, and with one the windows
+        are cut from the aligned series.
     step : int, optional
         Distance between the starts of consecutive windows; defaults to
         ``window`` (windows that do not overlap).
@@ -788,10 +789,7 @@ def mixup_series_array(
     units = x if x.dtype.kind == "f" and x.dtype.itemsize <= 4 else x.astype(output_dtype(x.dtype), copy=False)
     unit_series = np.arange(x.shape[0])
     if window is not None and step is not None:
-        if x.shape[1] < window:
-            msg = f"`window`={window} is longer than the series of `x`, which have {x.shape[1]} steps."
-            raise ValueError(msg)
-        unit_series = np.repeat(unit_series, (x.shape[1] - window) // step + 1)
+        unit_series = np.repeat(unit_series, _n_windows(x.shape[1], window, step, "the series of `x`"))
         units = _cut(units, window, step)
     size = len(units) if n_series is None else n_series
     d = _draw_units(len(units), size, alpha, rng, spec, unit_series, within_class=within_class, label_mode=label_mode)

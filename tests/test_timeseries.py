@@ -251,11 +251,26 @@ def test_windows_are_cut_by_position_and_mixed() -> None:
     np.testing.assert_array_equal(y[:, 1], out[:, 0, 0] >= 10)  # alpha=0: the label of the copied window
 
 
-def test_frame_windows_need_no_alignment_and_carry_their_own_times(uneven: pd.DataFrame) -> None:
-    out = mixup_timeseries(uneven, id_col="id", time_col="t", window=3, step=1, alpha=0, n_series=30, random_state=0)
-    assert out.groupby("id").size().eq(3).all()
-    starts = set(out.groupby("id")["t"].first())
-    assert starts <= {0, 1, 2}
+def test_windows_need_an_alignment_choice_for_different_timestamps(uneven: pd.DataFrame) -> None:
+    hours = pd.date_range("2024-01-01", periods=4, freq="h")
+    half_past = pd.DataFrame(
+        {"id": ["a"] * 4 + ["b"] * 4, "t": hours.append(hours + pd.Timedelta("30min")), "x": np.arange(8.0)}
+    )
+    # windows do not make a series at :00 and one at :30 comparable step by step
+    with pytest.raises(ValueError, match=r"not the same timestamps: at step 0 series 'a' is at .*00:00:00.*00:30:00"):
+        mixup_timeseries(half_past, id_col="id", time_col="t", window=2)
+    with pytest.raises(ValueError, match=r"series 'a' has 5 steps but series 'b' has 3.*then cut from the aligned"):
+        mixup_timeseries(uneven, id_col="id", time_col="t", window=3)
+    with pytest.raises(ValueError, match="series 'a' has 5 steps but series 'b' has 3"):
+        mixup_timeseries(uneven.drop(columns="t"), id_col="id", window=3)
+
+
+def test_windows_are_cut_from_the_aligned_series_and_carry_their_own_times(uneven: pd.DataFrame) -> None:
+    out = mixup_timeseries(
+        uneven, id_col="id", time_col="t", alignment="intersect", window=2, step=1, alpha=0, n_series=30, random_state=0
+    )
+    assert out.groupby("id").size().eq(2).all()
+    assert set(out.groupby("id")["t"].agg(tuple)) == {(1, 2), (2, 3)}  # windows of the shared times 1, 2, 3
     source = (out["x"] - 2 * out["t"]).groupby(out["id"]).agg(["min", "max"])  # 0 for a's windows, 1 for b's
     assert source["min"].eq(source["max"]).all()
     assert set(source["min"]) == {0.0, 1.0}
@@ -348,7 +363,7 @@ def test_lag_time_diff_must_be_shorter_than_every_series() -> None:
         ("one", {"id_col": "id", "time_col": "t"}, ValueError, "series 'c' has 1 step"),
         ("text", {"id_col": "id", "time_col": "t"}, TypeError, r"non-numeric columns: 'note'"),
         ("vary", {"id_col": "id", "time_col": "t", "labels": "kind"}, ValueError, "one value per series"),
-        (None, {"id_col": "id", "time_col": "t", "window": 4}, ValueError, "`window`=4 is longer than series 'a'"),
+        (None, {"id_col": "id", "time_col": "t", "window": 4}, ValueError, "`window`=4 is longer than the series, "),
         (None, {"id_col": "id", "time_col": "t", "step": 1}, ValueError, "`step` only applies"),
         (None, {"id_col": "id", "time_col": "t", "n_steps": 4}, ValueError, "`n_steps` sets the grid"),
         (None, {"id_col": "id", "alignment": "intersect"}, ValueError, "needs `time_col`"),
