@@ -44,6 +44,8 @@ from mixupy._validation import (
     column_values,
     time_key,
 )
+from mixupy.arrays import LabelSet
+from mixupy.arrays import resolve_labels as resolve_array_labels
 from mixupy.frame import LabelSpec, output_dtype, resolve_labels
 
 __all__ = ["mixup_lagged", "mixup_series_array", "mixup_timeseries"]
@@ -77,13 +79,14 @@ def _draw_units(
     size: int,
     alpha: float,
     rng: np.random.Generator,
-    spec: LabelSpec,
+    codes: np.ndarray | None,
     unit_series: np.ndarray,
     *,
     within_class: bool,
     label_mode: str,
 ) -> _core.Draw:
-    groups = spec.codes[unit_series] if within_class and spec.codes is not None else None
+    """One draw over the units; with ``within_class``, partners share the class ``codes`` of their series."""
+    groups = codes[unit_series] if within_class and codes is not None else None
     return _core.draw(n_units, size, alpha, rng, groups=groups, dominant=label_mode == "dominant")
 
 
@@ -639,7 +642,7 @@ def mixup_timeseries(
     )
     size = len(units) if n_series is None else n_series
     d = _draw_units(
-        len(units), size, alpha, rng, series_spec, unit_series, within_class=within_class, label_mode=label_mode
+        len(units), size, alpha, rng, series_spec.codes, unit_series, within_class=within_class, label_mode=label_mode
     )
     mixed = _mix_units(units, d)
     steps = mixed.shape[1]
@@ -694,21 +697,23 @@ def mixup_timeseries(
 # --- arrays ---
 
 
-def _array_labels(y: Any, n: int, *, need_codes: bool) -> tuple[LabelSpec, np.ndarray | None]:
-    """Labels of an array of series: class labels (1-D) or one-hot / probability rows (2-D)."""
-    y = np.asarray(y)
-    if y.ndim not in (1, 2) or y.shape[0] != n:
-        msg = (
-            f"`y` must have one label (1-D) or one row of probabilities (2-D) per series, {n} in all; "
-            f"got shape {y.shape}."
-        )
-        raise ValueError(msg)
-    if y.ndim == 1:
-        return resolve_labels(pd.DataFrame({"y": y}), "y", need_codes=need_codes), None
-    names = [f"y[:, {j}]" for j in range(y.shape[1])]
-    frame = pd.DataFrame(y, columns=names)
-    spec = resolve_labels(frame, names, need_codes=need_codes)
-    return spec, _float_matrix(frame, names, "y")
+def _array_classes(labels: LabelSet, y: Any) -> np.ndarray:
+    """The class code of each series, for ``within_class``: integer labels, or one-hot rows."""
+    if labels.container is None:
+        array, k = labels.arrays[0], labels.num_classes[0]
+        if k is not None:
+            return array  # integer codes, validated against num_classes
+        if array.ndim == 2:  # one-hot rows; soft rows are refused (they name no class)
+            names = [f"y[:, {j}]" for j in range(array.shape[1])]
+            codes = resolve_labels(pd.DataFrame(array, columns=names), names, need_codes=True).codes
+            assert codes is not None  # need_codes=True always gives codes
+            return codes
+    shape = type(y).__name__ if labels.container is not None else f"float values of shape {labels.arrays[0].shape}"
+    msg = (
+        "within_class=True pairs series of one class, so `y` must be one array of integer class labels "
+        f"(with num_classes) or of one-hot rows; got {shape}."
+    )
+    raise ValueError(msg)
 
 
 def mixup_series_array(
@@ -718,6 +723,7 @@ def mixup_series_array(
     alpha: float = 4,
     n_series: int | None = None,
     concat: bool = False,
+    num_classes: int | Sequence[int | None] | dict[Hashable, int | None] | None = None,
     label_mode: str = "mix",
     within_class: bool = False,
     window: int | None = None,
@@ -728,26 +734,36 @@ def mixup_series_array(
 
     Synthetic series ``r`` is ``lam[r] * x[i] + (1 - lam[r]) * x[j]`` at every
     step and channel, with the pairs and weights drawn as in
-    :func:`mixup_timeseries`.
+    :func:`mixup_timeseries`. Labels are read and returned exactly as by
+    :func:`mixupy.mixup_arrays`, one label row per series.
 
     Parameters
     ----------
     x : numpy.ndarray, shape (series, steps) or (series, steps, channels)
         Equally long series, finite numbers, at least 2 steps.
-    y : array-like, optional
-        Per-series labels: shape (series,) class labels of any type, or shape
-        (series, classes) one-hot or probability rows.
+    y : array_like, or list, tuple or dict of array_like, optional
+        Per-series labels, as in :func:`mixupy.mixup_arrays`: one-hot or soft
+        rows ``(series, classes)`` and any other float target (a float ``(series,)``
+        array is a regression target) are mixed as they are; integer class
+        labels of shape ``(series,)`` or ``(series, 1)`` need ``num_classes``
+        and come back as mixed one-hot rows. A list, tuple or dict of such
+        arrays is mixed with the same draw and returned in the same container.
     alpha : float, default 4
         Strength of interpolation, >= 0.
     n_series : int, optional
         Number of synthetic series (windows); defaults to the number of source ones.
     concat : bool, default False
-        Put the source series (windows, with ``window``) first, then the synthetic ones.
+        Put the units that were mixed first, then the synthetic ones: the
+        source series, or with ``window`` the source windows (as in
+        :func:`mixup_timeseries`).
+    num_classes : int, or list, tuple or dict of int or None, optional
+        Number of classes of integer labels, as in :func:`mixupy.mixup_arrays`.
     label_mode : {"mix", "dominant"}, default "mix"
-        As in :func:`mixupy.mixup`: mixed labels, or the exact label of the
-        dominant series with ``lam`` folded to ``max(lam, 1 - lam)``.
+        As in :func:`mixupy.mixup_arrays`: mixed labels, or the exact label of
+        the dominant series with ``lam`` folded to ``max(lam, 1 - lam)``.
     within_class : bool, default False
-        Pair series of the same class only; labels stay exact.
+        Pair series of the same class only; labels stay exact. Needs ``y`` as
+        one array of integer class labels (with ``num_classes``) or of one-hot rows.
     window, step : int, optional
         Cut every series into windows of ``window`` steps, one every ``step``
         steps (default ``window``), and mix windows.
@@ -758,21 +774,28 @@ def mixup_series_array(
     -------
     x_new : numpy.ndarray
         Same rank as ``x``, ``n_series`` synthetic series (after the sources with
-        ``concat``); float32 and float16 stay, other dtypes become float64.
-    y_new : numpy.ndarray
-        Only when ``y`` is given. Mixed labels have shape (series, classes),
-        classes in sorted order for 1-D ``y``; exact labels keep the shape and
-        dtype of ``y``.
+        ``concat``); floating dtypes stay, other dtypes become float64.
+    y_new : numpy.ndarray, or list, tuple or dict of numpy.ndarray
+        Only when ``y`` is given, one row per series of ``x_new``, as
+        :func:`mixupy.mixup_arrays` returns them: integer labels become (mixed,
+        or with exact labels plain) one-hot rows in the dtype of ``x_new``; other
+        labels are mixed rows, or the dominant series' rows with exact labels.
 
     Examples
     --------
     >>> import numpy as np
     >>> from mixupy import mixup_series_array
     >>> x = np.array([[0.0, 0.0, 0.0], [1.0, 2.0, 3.0]])
-    >>> x_new, y_new = mixup_series_array(x, np.array(["flat", "up"]), random_state=0)
+    >>> x_new, y_new = mixup_series_array(x, np.array([0, 1]), num_classes=2, random_state=0)
     >>> x_new.shape, y_new.shape
     ((2, 3), (2, 2))
     >>> bool(np.allclose(x_new, y_new[:, [1]] * x[1]))  # each series carries the weight of its label
+    True
+
+    A float target is mixed as it is, as by ``mixupy.mixup_arrays``:
+
+    >>> _, target = mixup_series_array(x, np.array([10.0, 20.0]), random_state=0)
+    >>> bool(np.allclose(target, 10.0 + 10.0 * y_new[:, 1]))
     True
     """
     x = check_series_array(x)
@@ -784,33 +807,27 @@ def mixup_series_array(
     window, step = check_window(window, step)
     rng = check_random_state(random_state)
     exact = check_exact_labels(within_class=within_class, label_mode=label_mode, has_labels=y is not None, what="y")
-    spec, matrix = (LabelSpec(), None) if y is None else _array_labels(y, x.shape[0], need_codes=within_class)
+    labels = resolve_array_labels(y, num_classes, x.shape[0])
+    codes = _array_classes(labels, y) if within_class and labels is not None else None
 
-    units = x if x.dtype.kind == "f" and x.dtype.itemsize <= 4 else x.astype(output_dtype(x.dtype), copy=False)
+    units = x if x.dtype.kind == "f" else x.astype(output_dtype(x.dtype), copy=False)
     unit_series = np.arange(x.shape[0])
     if window is not None and step is not None:
         unit_series = np.repeat(unit_series, _n_windows(x.shape[1], window, step, "the series of `x`"))
         units = _cut(units, window, step)
     size = len(units) if n_series is None else n_series
-    d = _draw_units(len(units), size, alpha, rng, spec, unit_series, within_class=within_class, label_mode=label_mode)
+    d = _draw_units(len(units), size, alpha, rng, codes, unit_series, within_class=within_class, label_mode=label_mode)
     mixed = _mix_units(units, d)
     if concat:
         mixed = np.concatenate([units, mixed])
-    if y is None:
+    if labels is None:
         return mixed
-    y = np.asarray(y)
-    if exact:
-        y_new = y[unit_series[d.first]]
-        return mixed, np.concatenate([y[unit_series], y_new]) if concat else y_new
-    probs = _mixed_probabilities(spec, matrix, unit_series, d)
+    # The labels of each unit are those of its series; the sources (with concat) are units mixed with themselves.
+    first, second, lam = unit_series[d.first], unit_series[d.second], d.lam
     if concat:
-        if spec.kind == "class" and spec.codes is not None:
-            sources = np.eye(len(spec.classes))[spec.codes[unit_series]]
-        else:
-            assert matrix is not None
-            sources = matrix[unit_series]
-        probs = np.concatenate([sources, probs])
-    return mixed, probs
+        first, second = np.concatenate([unit_series, first]), np.concatenate([unit_series, second])
+        lam = np.concatenate([np.ones(len(units)), lam])
+    return mixed, labels.mix(_core.Draw(first, second, lam), mixed.dtype, dominant=exact)
 
 
 # --- the lag variant ---

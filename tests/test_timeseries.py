@@ -243,7 +243,9 @@ def test_resample_keeps_datetime_time_stamps() -> None:
 
 def test_windows_are_cut_by_position_and_mixed() -> None:
     x = np.arange(20.0).reshape(2, 10, 1)
-    out, y = mixup_series_array(x, np.array(["p", "q"]), window=4, step=3, alpha=0, n_series=50, random_state=0)
+    out, y = mixup_series_array(
+        x, np.array([0, 1]), num_classes=2, window=4, step=3, alpha=0, n_series=50, random_state=0
+    )
     assert out.shape == (50, 4, 1)
     windows = {tuple(x[s, k : k + 4, 0]) for s in range(2) for k in (0, 3, 6)}
     assert {tuple(w[:, 0]) for w in out} <= windows
@@ -292,9 +294,60 @@ def test_array_labels_one_hot_rows_and_exact_modes() -> None:
     x_new, y_new = mixup_series_array(x, y, random_state=4)
     np.testing.assert_allclose(y_new.sum(axis=1), 1.0)
     np.testing.assert_allclose(x_new, y_new @ x)
-    _, exact = mixup_series_array(x, np.array([7, 8, 9]), label_mode="dominant", n_series=6, random_state=4)
-    assert exact.dtype == np.int64
-    assert set(exact) <= {7, 8, 9}
+    x_dom, exact = mixup_series_array(
+        x, np.array([7, 8, 9]), num_classes=10, label_mode="dominant", n_series=6, random_state=4
+    )
+    assert exact.shape == (6, 10) and exact.dtype == np.float64
+    np.testing.assert_array_equal(exact.sum(axis=1), 1.0)  # exact one-hot rows, as mixup_arrays returns them
+    assert set(exact.argmax(axis=1)) <= {7, 8, 9}
+    d = _core.draw(3, 6, 4, np.random.default_rng(4), dominant=True)  # the draw the call makes
+    np.testing.assert_array_equal(exact.argmax(axis=1), 7 + d.first)
+    np.testing.assert_allclose(x_dom, d.lam[:, None] * x[d.first] + (1 - d.lam[:, None]) * x[d.second])
+
+
+@pytest.mark.parametrize(
+    ("y", "num_classes"),
+    [
+        (np.array([1.5, -2.0, 7.25, 0.0]), None),  # a float target: mixed as it is, not four classes
+        (np.array([2, 0, 1, 2]), 3),  # integer class labels: mixed one-hot rows
+        (np.array([[2], [0], [1], [2]]), 3),
+        (np.eye(4, 3), None),  # one-hot rows
+        ({"cls": np.array([0, 1, 1, 0]), "size": np.arange(4.0)}, {"cls": 2}),  # multi-task
+    ],
+)
+@pytest.mark.parametrize("label_mode", ["mix", "dominant"])
+def test_labels_are_read_and_returned_as_by_mixup_arrays(y: object, num_classes: object, label_mode: str) -> None:
+    x = np.random.default_rng(0).normal(size=(4, 5, 2))
+    kwargs = {"alpha": 0.7, "num_classes": num_classes, "label_mode": label_mode, "random_state": 3}
+    x_ts, y_ts = mixup_series_array(x, y, n_series=7, **kwargs)
+    x_arr, y_arr = mixupy.mixup_arrays(x, y, batch_size=7, **kwargs)
+    np.testing.assert_array_equal(x_ts, x_arr)
+    if isinstance(y, dict):
+        assert y_ts.keys() == y_arr.keys()
+        for k in y_ts:
+            np.testing.assert_array_equal(y_ts[k], y_arr[k])
+    else:
+        np.testing.assert_array_equal(y_ts, y_arr)
+        assert y_ts.dtype == y_arr.dtype
+
+
+def test_float_labels_are_a_target_and_integer_labels_need_num_classes() -> None:
+    x = np.array([[0.0, 0.0], [1.0, 2.0]])
+    x_new, target = mixup_series_array(x, np.array([0.0, 10.0]), n_series=5, random_state=0)
+    assert target.shape == (5,)
+    np.testing.assert_allclose(target, 10 * x_new[:, 0])  # same lam as the series, no one class per value
+    with pytest.raises(ValueError, match=r"`y` holds integer class labels.*pass num_classes=\.\.\. \(for example 2\)"):
+        mixup_series_array(x, np.array([0, 1]))
+
+
+def test_within_class_with_integer_codes_or_one_hot_rows_keeps_exact_labels() -> None:
+    x = np.concatenate([np.zeros((3, 4)), np.full((3, 4), 100.0)]) + np.arange(6.0)[:, None]
+    codes = np.array([0, 0, 0, 1, 1, 1])
+    x_new, y_new = mixup_series_array(x, codes, num_classes=2, within_class=True, n_series=30, random_state=1)
+    np.testing.assert_array_equal(y_new, np.eye(2)[(x_new[:, 0] > 50).astype(int)])  # never mixed across classes
+    x_hot, y_hot = mixup_series_array(x, np.eye(2)[codes], within_class=True, n_series=30, random_state=1)
+    np.testing.assert_array_equal(x_hot, x_new)
+    np.testing.assert_array_equal(y_hot, y_new)
 
 
 def test_int_arrays_are_mixed_in_float64() -> None:
@@ -434,7 +487,10 @@ def test_lag_copies_a_column_missing_throughout_a_series() -> None:
         ([[0.0, 1.0]], {}, TypeError, "NumPy array"),
         (np.zeros((2, 3)), {"window": 4}, ValueError, "`window`=4 is longer"),
         (np.zeros((2, 3)), {"window": 1}, ValueError, "at least 2 steps"),
-        (np.zeros((2, 3)), {"y": [0, 1, 2]}, ValueError, "one label"),
+        (np.zeros((2, 3)), {"y": [0.0, 1.0, 2.0]}, ValueError, r"`y` must have one row per sample of `x` \(2\)"),
+        (np.zeros((2, 3)), {"y": np.array([0, 1])}, ValueError, "pass num_classes="),
+        (np.zeros((2, 3)), {"y": np.array([0.5, 1.0]), "within_class": True}, ValueError, "float values of shape"),
+        (np.zeros((2, 3)), {"num_classes": 2}, ValueError, "no labels `y` were given"),
         (np.zeros((2, 3)), {"label_mode": "dominant"}, ValueError, "needs y"),
     ],
 )
