@@ -522,7 +522,12 @@ def mixup_timeseries(
         Number of synthetic series (windows, with ``window``); defaults to the
         number of source series (windows).
     concat : bool, default False
-        Return the rows of ``data`` first, in their order, then the synthetic rows.
+        Return the units that were mixed first, then the synthetic series, in
+        the same long format: the source series under their own ids (series in
+        order of first appearance, each sorted by time; after ``alignment``,
+        the aligned series), or with ``window`` the source windows, each under
+        a fresh id after the synthetic ones (a series' windows may overlap).
+        The synthetic rows are the same as without ``concat``.
     labels : column name or list of column names, optional
         Per-series labels, with the meanings of :func:`mixupy.mixup`: one class
         column of any dtype (mixed into one probability column per class, named
@@ -644,16 +649,27 @@ def mixup_timeseries(
     d = _draw_units(
         len(units), size, alpha, rng, series_spec.codes, unit_series, within_class=within_class, label_mode=label_mode
     )
+    new_ids = new_series_ids(layout.ids, size + (len(units) if concat and window is not None else 0))
+    ids = _id_array(np.repeat(new_ids[:size], units.shape[1]), data[id_col])
+    if concat:
+        # The units that were mixed come first, as units mixed with themselves (lam = 1): the (aligned) series
+        # under their own ids, or the windows, which overlap within a series, under fresh ids after the synthetic.
+        n = len(units)
+        itself = np.arange(n, dtype=np.intp)
+        d = _core.Draw(
+            np.concatenate([itself, d.first]), np.concatenate([itself, d.second]), np.concatenate([np.ones(n), d.lam])
+        )
+        own = new_ids[size:] if window is not None else data[id_col].array.take(firsts)
+        source_ids = pd.Series(own).repeat(units.shape[1])
+        ids = pd.concat([source_ids, pd.Series(ids)], ignore_index=True).array
     mixed = _mix_units(units, d)
     steps = mixed.shape[1]
 
-    pieces: dict[Hashable, Any] = {}
-    new_ids = new_series_ids(layout.ids, size)
-    pieces[id_col] = _id_array(np.repeat(new_ids, steps), data[id_col])
+    pieces: dict[Hashable, Any] = {id_col: ids}
     if time_col is not None:
         heavier = np.where(d.lam >= 0.5, d.first, d.second)  # the time stamps of the dominant source
         pieces[time_col] = source.take(times[heavier].ravel())
-    flat = mixed.reshape(size * steps, -1)
+    flat = mixed.reshape(len(d) * steps, -1)
     for j, c in enumerate(value_names):
         pieces[c] = flat[:, j]
     if static is not None:
@@ -675,23 +691,9 @@ def mixup_timeseries(
     columns: list[Hashable] = []
     for c in data.columns:
         columns.extend(label_names.get(c, [c]))
-    synthetic = pd.DataFrame({c: pieces[c] for c in columns}, copy=False)
-    synthetic.columns = pd.Index(columns, tupleize_cols=False)
-    if not concat:
-        return synthetic
-    original = data.copy()
-    _put(original, value_names, values)
-    for c in static_names:
-        original[c] = original[c].astype(static.dtype if static is not None else np.float64)
-    if spec.kind == "class" and not exact and spec.codes is not None:
-        onehot = np.eye(len(spec.classes))[spec.codes]
-        original = original.drop(columns=spec.columns)
-        for j, c in enumerate(label_names[spec.columns[0]]):
-            original[c] = onehot[:, j]
-    elif spec.kind == "onehot" and not exact and label_matrix is not None:
-        for c in spec.columns:
-            original[c] = original[c].astype(label_matrix.dtype)
-    return pd.concat([original[columns], synthetic], ignore_index=True)
+    out = pd.DataFrame({c: pieces[c] for c in columns}, copy=False)
+    out.columns = pd.Index(columns, tupleize_cols=False)
+    return out
 
 
 # --- arrays ---

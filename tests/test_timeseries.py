@@ -285,6 +285,37 @@ def test_concat_with_windows_returns_the_source_windows_first() -> None:
     assert out.shape == (8, 3)
 
 
+def test_frame_concat_with_windows_returns_the_source_windows_first_like_the_array_path() -> None:
+    x = np.arange(12.0).reshape(2, 6, 1)
+    data = long_frame(x, ids=["p", "q"], labels=["lo", "hi"])
+    out = mixup_timeseries(data, id_col="id", time_col="t", labels="y", window=3, concat=True, random_state=0)
+    x_arr, y_arr = mixup_series_array(x, np.array([1, 0]), num_classes=2, window=3, concat=True, random_state=0)
+    np.testing.assert_array_equal(out["c0"].to_numpy().reshape(8, 3), x_arr[:, :, 0])
+    np.testing.assert_array_equal(out["c0"].to_numpy()[:12], [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11])  # the windows
+    assert out["t"].tolist()[:12] == [0, 1, 2, 3, 4, 5] * 2
+    np.testing.assert_array_equal(out[["y_hi", "y_lo"]].to_numpy()[::3], y_arr)  # classes sorted: hi, lo
+    ids = out["id"].unique().tolist()
+    assert ids == ["mix-4", "mix-5", "mix-6", "mix-7", "mix-0", "mix-1", "mix-2", "mix-3"]  # overlap-free, fresh
+    alone = mixup_timeseries(data, id_col="id", time_col="t", labels="y", window=3, random_state=0)
+    pd.testing.assert_frame_equal(out.iloc[12:].reset_index(drop=True), alone)  # concat only adds the sources
+
+
+def test_frame_concat_returns_the_aligned_series_under_their_own_ids(uneven: pd.DataFrame) -> None:
+    out = mixup_timeseries(uneven, id_col="id", time_col="t", alignment="truncate", concat=True, random_state=0)
+    assert out["id"].tolist()[:6] == ["a", "a", "a", "b", "b", "b"]
+    assert out["x"].tolist()[:6] == [0.0, 2.0, 4.0, 3.0, 5.0, 7.0]  # the first 3 steps of each: what was mixed
+    assert out["t"].tolist()[:6] == [0, 1, 2, 1, 2, 3]
+    assert len(out) == 12
+
+
+def test_frame_concat_returns_the_series_sorted_by_time(two: pd.DataFrame) -> None:
+    shuffled = two.iloc[[5, 2, 0, 3, 1, 4]]
+    out = mixup_timeseries(shuffled, id_col="id", time_col="t", labels="kind", concat=True, random_state=0)
+    assert out["id"].tolist()[:6] == ["b", "b", "b", "a", "a", "a"]  # series in order of first appearance
+    assert out["t"].tolist()[:6] == [0, 1, 2, 0, 1, 2]
+    assert out["x"].tolist()[:6] == [3.0, 6.0, 9.0, 0.0, 0.0, 0.0]
+
+
 # --- arrays ---
 
 
