@@ -118,6 +118,7 @@ def new_series_ids(existing: Sequence[Any] | pd.Index, size: int) -> np.ndarray:
 
     Examples
     --------
+    >>> from mixupy.timeseries import new_series_ids
     >>> new_series_ids([3, 7], 2).tolist()
     [8, 9]
     >>> new_series_ids(["a", "mix-1"], 2).tolist()
@@ -919,6 +920,7 @@ def mixup_lagged(
 
     Examples
     --------
+    >>> import numpy as np
     >>> import pandas as pd
     >>> from mixupy import mixup_lagged
     >>> df = pd.DataFrame({"t": [0, 1, 2, 3], "y": [0.0, 1.0, 2.0, 3.0]})

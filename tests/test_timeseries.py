@@ -560,6 +560,20 @@ def test_frame_and_array_agree_and_stay_within_the_sources(
     assert frame.groupby("id", sort=False)["t"].apply(list).eq([list(range(steps))] * size).all()
 
 
+def test_every_docstring_example_imports_what_it_uses() -> None:
+    import doctest
+
+    import mixupy.timeseries as module
+
+    # pytest's doctests run in the module's globals, where np and pd exist anyway; a reader's session does not
+    tests = doctest.DocTestFinder().find(module, globs={})
+    assert len([t for t in tests if t.examples]) >= 4
+    runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)
+    for test in tests:
+        runner.run(test)
+    assert runner.summarize(verbose=False).failed == 0
+
+
 def test_the_classification_example_runs_quick(tmp_path, capsys) -> None:
     import runpy
     from pathlib import Path
