@@ -69,10 +69,9 @@ def train_and_test(
     hard = np.eye(2, dtype=np.float32)[y_train]
     for _ in range(epochs):
         if variant == "mixup":
-            x, y = mixup_series_array(x_train, y_train, alpha=alpha, random_state=rng)
-        elif variant == "within-class mixup":  # pairs of one class; labels stay exact
-            x, codes = mixup_series_array(x_train, y_train, alpha=alpha, within_class=True, random_state=rng)
-            y = np.eye(2, dtype=np.float32)[codes]
+            x, y = mixup_series_array(x_train, y_train, num_classes=2, alpha=alpha, random_state=rng)
+        elif variant == "within-class mixup":  # pairs of one class; labels stay exact (one-hot rows)
+            x, y = mixup_series_array(x_train, y_train, num_classes=2, alpha=alpha, within_class=True, random_state=rng)
         else:
             x, y = x_train, hard
         logits = model(torch.from_numpy(np.ascontiguousarray(x.transpose(0, 2, 1))))
@@ -94,7 +93,7 @@ def plot(x_train: np.ndarray, y_train: np.ndarray, path: str) -> None:
 
     a, b = x_train[np.flatnonzero(y_train == 0)[0], :, 0], x_train[np.flatnonzero(y_train == 1)[0], :, 0]
     pair = np.stack([a, b])
-    mixed, weights = mixup_series_array(pair, np.array([0, 1]), alpha=1.0, n_series=3, random_state=3)
+    mixed, weights = mixup_series_array(pair, np.array([0, 1]), num_classes=2, alpha=1.0, n_series=3, random_state=3)
     fig, ax = plt.subplots(figsize=(8, 4))
     ax.plot(a, color="tab:blue", lw=2, label="real: gun (class 0)")
     ax.plot(b, color="tab:red", lw=2, label="real: point (class 1)")

@@ -44,6 +44,8 @@ from mixupy._validation import (
     column_values,
     time_key,
 )
+from mixupy.arrays import LabelSet
+from mixupy.arrays import resolve_labels as resolve_array_labels
 from mixupy.frame import LabelSpec, output_dtype, resolve_labels
 
 __all__ = ["mixup_lagged", "mixup_series_array", "mixup_timeseries"]
@@ -77,13 +79,14 @@ def _draw_units(
     size: int,
     alpha: float,
     rng: np.random.Generator,
-    spec: LabelSpec,
+    codes: np.ndarray | None,
     unit_series: np.ndarray,
     *,
     within_class: bool,
     label_mode: str,
 ) -> _core.Draw:
-    groups = spec.codes[unit_series] if within_class and spec.codes is not None else None
+    """One draw over the units; with ``within_class``, partners share the class ``codes`` of their series."""
+    groups = codes[unit_series] if within_class and codes is not None else None
     return _core.draw(n_units, size, alpha, rng, groups=groups, dominant=label_mode == "dominant")
 
 
@@ -115,6 +118,7 @@ def new_series_ids(existing: Sequence[Any] | pd.Index, size: int) -> np.ndarray:
 
     Examples
     --------
+    >>> from mixupy.timeseries import new_series_ids
     >>> new_series_ids([3, 7], 2).tolist()
     [8, 9]
     >>> new_series_ids(["a", "mix-1"], 2).tolist()
@@ -221,7 +225,7 @@ def _describe_lengths(layout: _Layout) -> str:
 _ALIGNMENT_HINT = (
     'Choose how to align them: alignment="truncate" (cut every series to the shortest and mix step by step), '
     'alignment="intersect" (keep only the timestamps every series has), alignment="resample" (interpolate '
-    "onto a common grid of n_steps points), or cut windows of equal length with window=<steps>."
+    "onto a common grid of n_steps points). With window=<steps>, the windows are then cut from the aligned series."
 )
 
 
@@ -243,17 +247,20 @@ def _check_same_grid(layout: _Layout, positions: np.ndarray, time_col: Hashable,
 
 
 def _aligned_positions(
-    layout: _Layout, alignment: str | None, window: int | None, time_col: Hashable | None, data: pd.DataFrame
-) -> np.ndarray | list[np.ndarray]:
-    """Row positions of the aligned series: (series, steps), or one array per series when windows come next."""
+    layout: _Layout, alignment: str | None, time_col: Hashable | None, data: pd.DataFrame
+) -> np.ndarray:
+    """Row positions of the aligned series, shape (series, steps).
+
+    Without an alignment the series must already be aligned, windows or not: a
+    window of one series is mixed with a window of another step by step, which
+    is only meaningful when their steps mean the same times.
+    """
     counts = layout.counts
     if alignment is None:
         if (counts != counts[0]).any():
-            if window is not None:  # windows are cut from each series by position
-                return [layout.series_positions(i) for i in range(len(layout))]
             raise ValueError(f"the series differ in length: {_describe_lengths(layout)}. {_ALIGNMENT_HINT}")
         positions = layout.positions(int(counts[0]))
-        if time_col is not None and window is None:
+        if time_col is not None:
             _check_same_grid(layout, positions, time_col, data)
         return positions
     if alignment == "truncate":
@@ -326,11 +333,15 @@ def _from_time_key(key: np.ndarray, like: pd.Series) -> Any:
     return key.view(dtype)
 
 
-def _window_error(window: int, series_id: Any, length: int) -> ValueError:
-    return ValueError(
-        f"`window`={window} is longer than series {series_id!r}, which has {length} steps (after alignment). "
-        "Hint: choose a smaller window, or drop the short series first."
-    )
+def _n_windows(length: int, window: int, step: int, what: str) -> int:
+    """How many windows ``_cut`` makes of each series of ``length`` steps; an error when none fits."""
+    if length < window:
+        msg = (
+            f"`window`={window} is longer than {what}, which have {length} steps. "
+            "Hint: choose a smaller window, or drop the short series first."
+        )
+        raise ValueError(msg)
+    return (length - window) // step + 1
 
 
 def _cut(rect: np.ndarray, window: int, step: int) -> np.ndarray:
@@ -353,32 +364,24 @@ def _frame_units(
     """The units to mix, (units, steps, channels); where their time stamps are; the series of each unit.
 
     Time stamps are given as positions (units, steps) into a time source: the
-    time column itself, or the common grid of ``alignment="resample"``.
+    time column itself, or the common grid of ``alignment="resample"``. Windows
+    are cut from the aligned series.
     """
-    unit_series = np.arange(len(layout))
     if alignment == "resample":
         units, source = _resampled(layout, values, n_steps, time_col, data)
         units = units.astype(values.dtype, copy=False)
         times = None if source is None else np.broadcast_to(np.arange(units.shape[1]), units.shape[:2])
-        if window is not None and step is not None:
-            if units.shape[1] < window:
-                raise _window_error(window, layout.names[0], units.shape[1])
-            n_windows = (units.shape[1] - window) // step + 1
-            unit_series = np.repeat(unit_series, n_windows)
-            units = _cut(units, window, step)
-            times = None if times is None else _cut(times, window, step)
-        return units, times, source, unit_series
-    source = None if time_col is None else data[time_col].array
-    positions = _aligned_positions(layout, alignment, window, time_col, data)
+    else:
+        source = None if time_col is None else data[time_col].array
+        times = _aligned_positions(layout, alignment, time_col, data)
+        units = values[times]
+    unit_series = np.arange(len(layout))
     if window is not None and step is not None:
-        per_series = list(positions)
-        short = [i for i, p in enumerate(per_series) if p.size < window]
-        if short:
-            raise _window_error(window, layout.names[short[0]], per_series[short[0]].size)
-        cut = [_cut(p[None, :], window, step) for p in per_series]
-        unit_series = np.repeat(unit_series, [len(c) for c in cut])
-        positions = np.concatenate(cut)
-    return values[positions], positions, source, unit_series
+        what = "the series" if alignment is None else "the aligned series"
+        unit_series = np.repeat(unit_series, _n_windows(units.shape[1], window, step, what))
+        units = _cut(units, window, step)
+        times = None if times is None else _cut(times, window, step)
+    return units, times, source, unit_series
 
 
 def _column_roles(
@@ -419,17 +422,27 @@ def _column_roles(
 
 
 def _check_constant(data: pd.DataFrame, columns: Sequence[Hashable], layout: _Layout, name: str) -> None:
-    """Label and static columns hold one value per series."""
+    """Label, static and copied columns hold one value per series (a series missing throughout counts as one).
+
+    Columns that are mixed must be checked for missing values first (``column_values``),
+    so that a NaN is reported as missing, not as a second value.
+    """
     sorted_codes = layout.codes[layout.order]
     firsts = layout.order[layout.starts][sorted_codes]
     for c in columns:
         col = data[c].to_numpy()
-        differ = np.flatnonzero(col[layout.order] != col[firsts])
+        here, first = col[layout.order], col[firsts]
+        gap_here, gap_first = pd.isna(here), pd.isna(first)
+        unequal = gap_here != gap_first  # missing in one row, present in another
+        both = ~(gap_here | gap_first)  # compared only where both are present: NA compares to nothing
+        unequal[both] = here[both] != first[both]
+        differ = np.flatnonzero(unequal)
         if differ.size:
             sid = layout.names[sorted_codes[differ[0]]]
+            a, b = _plain(first[differ[0]]), _plain(here[differ[0]])
             msg = (
                 f"`{name}` column {c!r} must hold one value per series, but series {sid!r} has more than one "
-                f"(for example {col[firsts[differ[0]]]!r} and {col[layout.order[differ[0]]]!r})."
+                f"(for example {a!r} and {b!r})."
             )
             raise ValueError(msg)
 
@@ -510,7 +523,12 @@ def mixup_timeseries(
         Number of synthetic series (windows, with ``window``); defaults to the
         number of source series (windows).
     concat : bool, default False
-        Return the rows of ``data`` first, in their order, then the synthetic rows.
+        Return the units that were mixed first, then the synthetic series, in
+        the same long format: the source series under their own ids (series in
+        order of first appearance, each sorted by time; after ``alignment``,
+        the aligned series), or with ``window`` the source windows, each under
+        a fresh id after the synthetic ones (a series' windows may overlap).
+        The synthetic rows are the same as without ``concat``.
     labels : column name or list of column names, optional
         Per-series labels, with the meanings of :func:`mixupy.mixup`: one class
         column of any dtype (mixed into one probability column per class, named
@@ -524,8 +542,8 @@ def mixup_timeseries(
     alignment : {None, "truncate", "intersect", "resample"}, default None
         How to mix series of unequal length or with different time stamps.
         None mixes step by step and requires every series to have the same
-        length and (with ``time_col``) the same time stamps; otherwise it raises
-        an error that says which series differ. "truncate" cuts every series to
+        length and (with ``time_col``) the same time stamps, with or without
+        ``window``; otherwise it raises an error that says which series differ. "truncate" cuts every series to
         the length of the shortest (its first steps) and mixes by position.
         "intersect" keeps only the time stamps that every series has.
         "resample" interpolates every series linearly onto ``n_steps`` evenly
@@ -534,9 +552,11 @@ def mixup_timeseries(
     n_steps : int, optional
         Grid size for ``alignment="resample"``; defaults to the longest series.
     window : int, optional
-        Cut each (aligned) series into windows of this many steps and mix
-        windows instead of whole series: for few but long series. Windows are
-        cut by position, so series of different lengths need no alignment.
+        Cut each aligned series into windows of this many steps and mix
+        windows instead of whole series: for few but long series. Windows
+        change nothing about alignment: without ``alignment`` the series must
+        still have the same length and time stamps, and with one the windows
+        are cut from the aligned series.
     step : int, optional
         Distance between the starts of consecutive windows; defaults to
         ``window`` (windows that do not overlap).
@@ -608,9 +628,11 @@ def mixup_timeseries(
     spec = resolve_labels(data, labels, need_codes=within_class)
     value_names, static_names = _column_roles(data, id_col, time_col, value_cols, static_cols, spec.columns)
     layout = _Layout(data, id_col, time_col)
+    values = _float_matrix(data, value_names, "value_cols")
+    # Static values are read (missing values named) before the constancy check: NaN != NaN.
+    static_all = _float_matrix(data, static_names, "static_cols") if static_names else None
     _check_constant(data, spec.columns, layout, "labels")
     _check_constant(data, static_names, layout, "static_cols")
-    values = _float_matrix(data, value_names, "value_cols")
 
     firsts = layout.order[layout.starts]  # the first row of each series: its labels and static values
     series_spec = LabelSpec(spec.kind, spec.columns, None, spec.classes)
@@ -619,25 +641,36 @@ def mixup_timeseries(
     label_matrix = None
     if spec.kind == "onehot" and not exact:
         label_matrix = _float_matrix(data.take(firsts), spec.columns, "labels")
-    static = _float_matrix(data.take(firsts), static_names, "static_cols") if static_names else None
+    static = None if static_all is None else static_all[firsts]
 
     units, times, source, unit_series = _frame_units(
         layout, values, data, time_col, alignment=alignment, n_steps=n_steps, window=window, step=step
     )
     size = len(units) if n_series is None else n_series
     d = _draw_units(
-        len(units), size, alpha, rng, series_spec, unit_series, within_class=within_class, label_mode=label_mode
+        len(units), size, alpha, rng, series_spec.codes, unit_series, within_class=within_class, label_mode=label_mode
     )
+    new_ids = new_series_ids(layout.ids, size + (len(units) if concat and window is not None else 0))
+    ids = _id_array(np.repeat(new_ids[:size], units.shape[1]), data[id_col])
+    if concat:
+        # The units that were mixed come first, as units mixed with themselves (lam = 1): the (aligned) series
+        # under their own ids, or the windows, which overlap within a series, under fresh ids after the synthetic.
+        n = len(units)
+        itself = np.arange(n, dtype=np.intp)
+        d = _core.Draw(
+            np.concatenate([itself, d.first]), np.concatenate([itself, d.second]), np.concatenate([np.ones(n), d.lam])
+        )
+        own = new_ids[size:] if window is not None else data[id_col].array.take(firsts)
+        source_ids = pd.Series(own).repeat(units.shape[1])
+        ids = pd.concat([source_ids, pd.Series(ids)], ignore_index=True).array
     mixed = _mix_units(units, d)
     steps = mixed.shape[1]
 
-    pieces: dict[Hashable, Any] = {}
-    new_ids = new_series_ids(layout.ids, size)
-    pieces[id_col] = _id_array(np.repeat(new_ids, steps), data[id_col])
+    pieces: dict[Hashable, Any] = {id_col: ids}
     if time_col is not None:
         heavier = np.where(d.lam >= 0.5, d.first, d.second)  # the time stamps of the dominant source
         pieces[time_col] = source.take(times[heavier].ravel())
-    flat = mixed.reshape(size * steps, -1)
+    flat = mixed.reshape(len(d) * steps, -1)
     for j, c in enumerate(value_names):
         pieces[c] = flat[:, j]
     if static is not None:
@@ -659,43 +692,31 @@ def mixup_timeseries(
     columns: list[Hashable] = []
     for c in data.columns:
         columns.extend(label_names.get(c, [c]))
-    synthetic = pd.DataFrame({c: pieces[c] for c in columns}, copy=False)
-    synthetic.columns = pd.Index(columns, tupleize_cols=False)
-    if not concat:
-        return synthetic
-    original = data.copy()
-    _put(original, value_names, values)
-    for c in static_names:
-        original[c] = original[c].astype(static.dtype if static is not None else np.float64)
-    if spec.kind == "class" and not exact and spec.codes is not None:
-        onehot = np.eye(len(spec.classes))[spec.codes]
-        original = original.drop(columns=spec.columns)
-        for j, c in enumerate(label_names[spec.columns[0]]):
-            original[c] = onehot[:, j]
-    elif spec.kind == "onehot" and not exact and label_matrix is not None:
-        for c in spec.columns:
-            original[c] = original[c].astype(label_matrix.dtype)
-    return pd.concat([original[columns], synthetic], ignore_index=True)
+    out = pd.DataFrame({c: pieces[c] for c in columns}, copy=False)
+    out.columns = pd.Index(columns, tupleize_cols=False)
+    return out
 
 
 # --- arrays ---
 
 
-def _array_labels(y: Any, n: int, *, need_codes: bool) -> tuple[LabelSpec, np.ndarray | None]:
-    """Labels of an array of series: class labels (1-D) or one-hot / probability rows (2-D)."""
-    y = np.asarray(y)
-    if y.ndim not in (1, 2) or y.shape[0] != n:
-        msg = (
-            f"`y` must have one label (1-D) or one row of probabilities (2-D) per series, {n} in all; "
-            f"got shape {y.shape}."
-        )
-        raise ValueError(msg)
-    if y.ndim == 1:
-        return resolve_labels(pd.DataFrame({"y": y}), "y", need_codes=need_codes), None
-    names = [f"y[:, {j}]" for j in range(y.shape[1])]
-    frame = pd.DataFrame(y, columns=names)
-    spec = resolve_labels(frame, names, need_codes=need_codes)
-    return spec, _float_matrix(frame, names, "y")
+def _array_classes(labels: LabelSet, y: Any) -> np.ndarray:
+    """The class code of each series, for ``within_class``: integer labels, or one-hot rows."""
+    if labels.container is None:
+        array, k = labels.arrays[0], labels.num_classes[0]
+        if k is not None:
+            return array  # integer codes, validated against num_classes
+        if array.ndim == 2:  # one-hot rows; soft rows are refused (they name no class)
+            names = [f"y[:, {j}]" for j in range(array.shape[1])]
+            codes = resolve_labels(pd.DataFrame(array, columns=names), names, need_codes=True).codes
+            assert codes is not None  # need_codes=True always gives codes
+            return codes
+    shape = type(y).__name__ if labels.container is not None else f"float values of shape {labels.arrays[0].shape}"
+    msg = (
+        "within_class=True pairs series of one class, so `y` must be one array of integer class labels "
+        f"(with num_classes) or of one-hot rows; got {shape}."
+    )
+    raise ValueError(msg)
 
 
 def mixup_series_array(
@@ -705,6 +726,7 @@ def mixup_series_array(
     alpha: float = 4,
     n_series: int | None = None,
     concat: bool = False,
+    num_classes: int | Sequence[int | None] | dict[Hashable, int | None] | None = None,
     label_mode: str = "mix",
     within_class: bool = False,
     window: int | None = None,
@@ -715,26 +737,36 @@ def mixup_series_array(
 
     Synthetic series ``r`` is ``lam[r] * x[i] + (1 - lam[r]) * x[j]`` at every
     step and channel, with the pairs and weights drawn as in
-    :func:`mixup_timeseries`.
+    :func:`mixup_timeseries`. Labels are read and returned exactly as by
+    :func:`mixupy.mixup_arrays`, one label row per series.
 
     Parameters
     ----------
     x : numpy.ndarray, shape (series, steps) or (series, steps, channels)
         Equally long series, finite numbers, at least 2 steps.
-    y : array-like, optional
-        Per-series labels: shape (series,) class labels of any type, or shape
-        (series, classes) one-hot or probability rows.
+    y : array_like, or list, tuple or dict of array_like, optional
+        Per-series labels, as in :func:`mixupy.mixup_arrays`: one-hot or soft
+        rows ``(series, classes)`` and any other float target (a float ``(series,)``
+        array is a regression target) are mixed as they are; integer class
+        labels of shape ``(series,)`` or ``(series, 1)`` need ``num_classes``
+        and come back as mixed one-hot rows. A list, tuple or dict of such
+        arrays is mixed with the same draw and returned in the same container.
     alpha : float, default 4
         Strength of interpolation, >= 0.
     n_series : int, optional
         Number of synthetic series (windows); defaults to the number of source ones.
     concat : bool, default False
-        Put the source series (windows, with ``window``) first, then the synthetic ones.
+        Put the units that were mixed first, then the synthetic ones: the
+        source series, or with ``window`` the source windows (as in
+        :func:`mixup_timeseries`).
+    num_classes : int, or list, tuple or dict of int or None, optional
+        Number of classes of integer labels, as in :func:`mixupy.mixup_arrays`.
     label_mode : {"mix", "dominant"}, default "mix"
-        As in :func:`mixupy.mixup`: mixed labels, or the exact label of the
-        dominant series with ``lam`` folded to ``max(lam, 1 - lam)``.
+        As in :func:`mixupy.mixup_arrays`: mixed labels, or the exact label of
+        the dominant series with ``lam`` folded to ``max(lam, 1 - lam)``.
     within_class : bool, default False
-        Pair series of the same class only; labels stay exact.
+        Pair series of the same class only; labels stay exact. Needs ``y`` as
+        one array of integer class labels (with ``num_classes``) or of one-hot rows.
     window, step : int, optional
         Cut every series into windows of ``window`` steps, one every ``step``
         steps (default ``window``), and mix windows.
@@ -745,21 +777,28 @@ def mixup_series_array(
     -------
     x_new : numpy.ndarray
         Same rank as ``x``, ``n_series`` synthetic series (after the sources with
-        ``concat``); float32 and float16 stay, other dtypes become float64.
-    y_new : numpy.ndarray
-        Only when ``y`` is given. Mixed labels have shape (series, classes),
-        classes in sorted order for 1-D ``y``; exact labels keep the shape and
-        dtype of ``y``.
+        ``concat``); floating dtypes stay, other dtypes become float64.
+    y_new : numpy.ndarray, or list, tuple or dict of numpy.ndarray
+        Only when ``y`` is given, one row per series of ``x_new``, as
+        :func:`mixupy.mixup_arrays` returns them: integer labels become (mixed,
+        or with exact labels plain) one-hot rows in the dtype of ``x_new``; other
+        labels are mixed rows, or the dominant series' rows with exact labels.
 
     Examples
     --------
     >>> import numpy as np
     >>> from mixupy import mixup_series_array
     >>> x = np.array([[0.0, 0.0, 0.0], [1.0, 2.0, 3.0]])
-    >>> x_new, y_new = mixup_series_array(x, np.array(["flat", "up"]), random_state=0)
+    >>> x_new, y_new = mixup_series_array(x, np.array([0, 1]), num_classes=2, random_state=0)
     >>> x_new.shape, y_new.shape
     ((2, 3), (2, 2))
     >>> bool(np.allclose(x_new, y_new[:, [1]] * x[1]))  # each series carries the weight of its label
+    True
+
+    A float target is mixed as it is, as by ``mixupy.mixup_arrays``:
+
+    >>> _, target = mixup_series_array(x, np.array([10.0, 20.0]), random_state=0)
+    >>> bool(np.allclose(target, 10.0 + 10.0 * y_new[:, 1]))
     True
     """
     x = check_series_array(x)
@@ -771,36 +810,27 @@ def mixup_series_array(
     window, step = check_window(window, step)
     rng = check_random_state(random_state)
     exact = check_exact_labels(within_class=within_class, label_mode=label_mode, has_labels=y is not None, what="y")
-    spec, matrix = (LabelSpec(), None) if y is None else _array_labels(y, x.shape[0], need_codes=within_class)
+    labels = resolve_array_labels(y, num_classes, x.shape[0])
+    codes = _array_classes(labels, y) if within_class and labels is not None else None
 
-    units = x if x.dtype.kind == "f" and x.dtype.itemsize <= 4 else x.astype(output_dtype(x.dtype), copy=False)
+    units = x if x.dtype.kind == "f" else x.astype(output_dtype(x.dtype), copy=False)
     unit_series = np.arange(x.shape[0])
     if window is not None and step is not None:
-        if x.shape[1] < window:
-            msg = f"`window`={window} is longer than the series of `x`, which have {x.shape[1]} steps."
-            raise ValueError(msg)
-        unit_series = np.repeat(unit_series, (x.shape[1] - window) // step + 1)
+        unit_series = np.repeat(unit_series, _n_windows(x.shape[1], window, step, "the series of `x`"))
         units = _cut(units, window, step)
     size = len(units) if n_series is None else n_series
-    d = _draw_units(len(units), size, alpha, rng, spec, unit_series, within_class=within_class, label_mode=label_mode)
+    d = _draw_units(len(units), size, alpha, rng, codes, unit_series, within_class=within_class, label_mode=label_mode)
     mixed = _mix_units(units, d)
     if concat:
         mixed = np.concatenate([units, mixed])
-    if y is None:
+    if labels is None:
         return mixed
-    y = np.asarray(y)
-    if exact:
-        y_new = y[unit_series[d.first]]
-        return mixed, np.concatenate([y[unit_series], y_new]) if concat else y_new
-    probs = _mixed_probabilities(spec, matrix, unit_series, d)
+    # The labels of each unit are those of its series; the sources (with concat) are units mixed with themselves.
+    first, second, lam = unit_series[d.first], unit_series[d.second], d.lam
     if concat:
-        if spec.kind == "class" and spec.codes is not None:
-            sources = np.eye(len(spec.classes))[spec.codes[unit_series]]
-        else:
-            assert matrix is not None
-            sources = matrix[unit_series]
-        probs = np.concatenate([sources, probs])
-    return mixed, probs
+        first, second = np.concatenate([unit_series, first]), np.concatenate([unit_series, second])
+        lam = np.concatenate([np.ones(len(units)), lam])
+    return mixed, labels.mix(_core.Draw(first, second, lam), mixed.dtype, dominant=exact)
 
 
 # --- the lag variant ---
@@ -890,6 +920,7 @@ def mixup_lagged(
 
     Examples
     --------
+    >>> import numpy as np
     >>> import pandas as pd
     >>> from mixupy import mixup_lagged
     >>> df = pd.DataFrame({"t": [0, 1, 2, 3], "y": [0.0, 1.0, 2.0, 3.0]})

@@ -243,7 +243,9 @@ def test_resample_keeps_datetime_time_stamps() -> None:
 
 def test_windows_are_cut_by_position_and_mixed() -> None:
     x = np.arange(20.0).reshape(2, 10, 1)
-    out, y = mixup_series_array(x, np.array(["p", "q"]), window=4, step=3, alpha=0, n_series=50, random_state=0)
+    out, y = mixup_series_array(
+        x, np.array([0, 1]), num_classes=2, window=4, step=3, alpha=0, n_series=50, random_state=0
+    )
     assert out.shape == (50, 4, 1)
     windows = {tuple(x[s, k : k + 4, 0]) for s in range(2) for k in (0, 3, 6)}
     assert {tuple(w[:, 0]) for w in out} <= windows
@@ -251,11 +253,26 @@ def test_windows_are_cut_by_position_and_mixed() -> None:
     np.testing.assert_array_equal(y[:, 1], out[:, 0, 0] >= 10)  # alpha=0: the label of the copied window
 
 
-def test_frame_windows_need_no_alignment_and_carry_their_own_times(uneven: pd.DataFrame) -> None:
-    out = mixup_timeseries(uneven, id_col="id", time_col="t", window=3, step=1, alpha=0, n_series=30, random_state=0)
-    assert out.groupby("id").size().eq(3).all()
-    starts = set(out.groupby("id")["t"].first())
-    assert starts <= {0, 1, 2}
+def test_windows_need_an_alignment_choice_for_different_timestamps(uneven: pd.DataFrame) -> None:
+    hours = pd.date_range("2024-01-01", periods=4, freq="h")
+    half_past = pd.DataFrame(
+        {"id": ["a"] * 4 + ["b"] * 4, "t": hours.append(hours + pd.Timedelta("30min")), "x": np.arange(8.0)}
+    )
+    # windows do not make a series at :00 and one at :30 comparable step by step
+    with pytest.raises(ValueError, match=r"not the same timestamps: at step 0 series 'a' is at .*00:00:00.*00:30:00"):
+        mixup_timeseries(half_past, id_col="id", time_col="t", window=2)
+    with pytest.raises(ValueError, match=r"series 'a' has 5 steps but series 'b' has 3.*then cut from the aligned"):
+        mixup_timeseries(uneven, id_col="id", time_col="t", window=3)
+    with pytest.raises(ValueError, match="series 'a' has 5 steps but series 'b' has 3"):
+        mixup_timeseries(uneven.drop(columns="t"), id_col="id", window=3)
+
+
+def test_windows_are_cut_from_the_aligned_series_and_carry_their_own_times(uneven: pd.DataFrame) -> None:
+    out = mixup_timeseries(
+        uneven, id_col="id", time_col="t", alignment="intersect", window=2, step=1, alpha=0, n_series=30, random_state=0
+    )
+    assert out.groupby("id").size().eq(2).all()
+    assert set(out.groupby("id")["t"].agg(tuple)) == {(1, 2), (2, 3)}  # windows of the shared times 1, 2, 3
     source = (out["x"] - 2 * out["t"]).groupby(out["id"]).agg(["min", "max"])  # 0 for a's windows, 1 for b's
     assert source["min"].eq(source["max"]).all()
     assert set(source["min"]) == {0.0, 1.0}
@@ -268,6 +285,37 @@ def test_concat_with_windows_returns_the_source_windows_first() -> None:
     assert out.shape == (8, 3)
 
 
+def test_frame_concat_with_windows_returns_the_source_windows_first_like_the_array_path() -> None:
+    x = np.arange(12.0).reshape(2, 6, 1)
+    data = long_frame(x, ids=["p", "q"], labels=["lo", "hi"])
+    out = mixup_timeseries(data, id_col="id", time_col="t", labels="y", window=3, concat=True, random_state=0)
+    x_arr, y_arr = mixup_series_array(x, np.array([1, 0]), num_classes=2, window=3, concat=True, random_state=0)
+    np.testing.assert_array_equal(out["c0"].to_numpy().reshape(8, 3), x_arr[:, :, 0])
+    np.testing.assert_array_equal(out["c0"].to_numpy()[:12], [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11])  # the windows
+    assert out["t"].tolist()[:12] == [0, 1, 2, 3, 4, 5] * 2
+    np.testing.assert_array_equal(out[["y_hi", "y_lo"]].to_numpy()[::3], y_arr)  # classes sorted: hi, lo
+    ids = out["id"].unique().tolist()
+    assert ids == ["mix-4", "mix-5", "mix-6", "mix-7", "mix-0", "mix-1", "mix-2", "mix-3"]  # overlap-free, fresh
+    alone = mixup_timeseries(data, id_col="id", time_col="t", labels="y", window=3, random_state=0)
+    pd.testing.assert_frame_equal(out.iloc[12:].reset_index(drop=True), alone)  # concat only adds the sources
+
+
+def test_frame_concat_returns_the_aligned_series_under_their_own_ids(uneven: pd.DataFrame) -> None:
+    out = mixup_timeseries(uneven, id_col="id", time_col="t", alignment="truncate", concat=True, random_state=0)
+    assert out["id"].tolist()[:6] == ["a", "a", "a", "b", "b", "b"]
+    assert out["x"].tolist()[:6] == [0.0, 2.0, 4.0, 3.0, 5.0, 7.0]  # the first 3 steps of each: what was mixed
+    assert out["t"].tolist()[:6] == [0, 1, 2, 1, 2, 3]
+    assert len(out) == 12
+
+
+def test_frame_concat_returns_the_series_sorted_by_time(two: pd.DataFrame) -> None:
+    shuffled = two.iloc[[5, 2, 0, 3, 1, 4]]
+    out = mixup_timeseries(shuffled, id_col="id", time_col="t", labels="kind", concat=True, random_state=0)
+    assert out["id"].tolist()[:6] == ["b", "b", "b", "a", "a", "a"]  # series in order of first appearance
+    assert out["t"].tolist()[:6] == [0, 1, 2, 0, 1, 2]
+    assert out["x"].tolist()[:6] == [3.0, 6.0, 9.0, 0.0, 0.0, 0.0]
+
+
 # --- arrays ---
 
 
@@ -277,9 +325,60 @@ def test_array_labels_one_hot_rows_and_exact_modes() -> None:
     x_new, y_new = mixup_series_array(x, y, random_state=4)
     np.testing.assert_allclose(y_new.sum(axis=1), 1.0)
     np.testing.assert_allclose(x_new, y_new @ x)
-    _, exact = mixup_series_array(x, np.array([7, 8, 9]), label_mode="dominant", n_series=6, random_state=4)
-    assert exact.dtype == np.int64
-    assert set(exact) <= {7, 8, 9}
+    x_dom, exact = mixup_series_array(
+        x, np.array([7, 8, 9]), num_classes=10, label_mode="dominant", n_series=6, random_state=4
+    )
+    assert exact.shape == (6, 10) and exact.dtype == np.float64
+    np.testing.assert_array_equal(exact.sum(axis=1), 1.0)  # exact one-hot rows, as mixup_arrays returns them
+    assert set(exact.argmax(axis=1)) <= {7, 8, 9}
+    d = _core.draw(3, 6, 4, np.random.default_rng(4), dominant=True)  # the draw the call makes
+    np.testing.assert_array_equal(exact.argmax(axis=1), 7 + d.first)
+    np.testing.assert_allclose(x_dom, d.lam[:, None] * x[d.first] + (1 - d.lam[:, None]) * x[d.second])
+
+
+@pytest.mark.parametrize(
+    ("y", "num_classes"),
+    [
+        (np.array([1.5, -2.0, 7.25, 0.0]), None),  # a float target: mixed as it is, not four classes
+        (np.array([2, 0, 1, 2]), 3),  # integer class labels: mixed one-hot rows
+        (np.array([[2], [0], [1], [2]]), 3),
+        (np.eye(4, 3), None),  # one-hot rows
+        ({"cls": np.array([0, 1, 1, 0]), "size": np.arange(4.0)}, {"cls": 2}),  # multi-task
+    ],
+)
+@pytest.mark.parametrize("label_mode", ["mix", "dominant"])
+def test_labels_are_read_and_returned_as_by_mixup_arrays(y: object, num_classes: object, label_mode: str) -> None:
+    x = np.random.default_rng(0).normal(size=(4, 5, 2))
+    kwargs = {"alpha": 0.7, "num_classes": num_classes, "label_mode": label_mode, "random_state": 3}
+    x_ts, y_ts = mixup_series_array(x, y, n_series=7, **kwargs)
+    x_arr, y_arr = mixupy.mixup_arrays(x, y, batch_size=7, **kwargs)
+    np.testing.assert_array_equal(x_ts, x_arr)
+    if isinstance(y, dict):
+        assert y_ts.keys() == y_arr.keys()
+        for k in y_ts:
+            np.testing.assert_array_equal(y_ts[k], y_arr[k])
+    else:
+        np.testing.assert_array_equal(y_ts, y_arr)
+        assert y_ts.dtype == y_arr.dtype
+
+
+def test_float_labels_are_a_target_and_integer_labels_need_num_classes() -> None:
+    x = np.array([[0.0, 0.0], [1.0, 2.0]])
+    x_new, target = mixup_series_array(x, np.array([0.0, 10.0]), n_series=5, random_state=0)
+    assert target.shape == (5,)
+    np.testing.assert_allclose(target, 10 * x_new[:, 0])  # same lam as the series, no one class per value
+    with pytest.raises(ValueError, match=r"`y` holds integer class labels.*pass num_classes=\.\.\. \(for example 2\)"):
+        mixup_series_array(x, np.array([0, 1]))
+
+
+def test_within_class_with_integer_codes_or_one_hot_rows_keeps_exact_labels() -> None:
+    x = np.concatenate([np.zeros((3, 4)), np.full((3, 4), 100.0)]) + np.arange(6.0)[:, None]
+    codes = np.array([0, 0, 0, 1, 1, 1])
+    x_new, y_new = mixup_series_array(x, codes, num_classes=2, within_class=True, n_series=30, random_state=1)
+    np.testing.assert_array_equal(y_new, np.eye(2)[(x_new[:, 0] > 50).astype(int)])  # never mixed across classes
+    x_hot, y_hot = mixup_series_array(x, np.eye(2)[codes], within_class=True, n_series=30, random_state=1)
+    np.testing.assert_array_equal(x_hot, x_new)
+    np.testing.assert_array_equal(y_hot, y_new)
 
 
 def test_int_arrays_are_mixed_in_float64() -> None:
@@ -348,7 +447,7 @@ def test_lag_time_diff_must_be_shorter_than_every_series() -> None:
         ("one", {"id_col": "id", "time_col": "t"}, ValueError, "series 'c' has 1 step"),
         ("text", {"id_col": "id", "time_col": "t"}, TypeError, r"non-numeric columns: 'note'"),
         ("vary", {"id_col": "id", "time_col": "t", "labels": "kind"}, ValueError, "one value per series"),
-        (None, {"id_col": "id", "time_col": "t", "window": 4}, ValueError, "`window`=4 is longer than series 'a'"),
+        (None, {"id_col": "id", "time_col": "t", "window": 4}, ValueError, "`window`=4 is longer than the series, "),
         (None, {"id_col": "id", "time_col": "t", "step": 1}, ValueError, "`step` only applies"),
         (None, {"id_col": "id", "time_col": "t", "n_steps": 4}, ValueError, "`n_steps` sets the grid"),
         (None, {"id_col": "id", "alignment": "intersect"}, ValueError, "needs `time_col`"),
@@ -380,6 +479,35 @@ def test_bad_input_is_named(
 
 
 @pytest.mark.parametrize(
+    ("column", "values", "kwargs", "match"),
+    [
+        (
+            "size",
+            [1.0, 1.0, np.nan, 2.0, 2.0, 2.0],
+            {"static_cols": "size"},
+            "`static_cols` column 'size' holds 1 missing",
+        ),
+        ("size", [1.0, 1.0, np.inf, 2.0, 2.0, 2.0], {"static_cols": "size"}, "'size' holds 1 infinite"),
+        ("kind", ["flat", None, "flat", "up", "up", "up"], {}, "`labels` column 'kind' holds 1 missing"),
+    ],
+)
+def test_missing_static_or_label_values_are_named_as_missing(
+    two: pd.DataFrame, column: str, values: list, kwargs: dict, match: str
+) -> None:
+    # NaN != NaN: checked for constancy first, a NaN read as "more than one value per series"
+    with pytest.raises(ValueError, match=match):
+        mixup_timeseries(two.assign(**{column: values}), id_col="id", time_col="t", labels="kind", **kwargs)
+
+
+def test_lag_copies_a_column_missing_throughout_a_series() -> None:
+    data = pd.DataFrame({"id": ["a"] * 3 + ["b"] * 3, "y": np.arange(6.0), "note": [np.nan] * 3 + [1.0] * 3})
+    out = mixup_lagged(data, id_col="id", value_cols="y", time_diff=1, random_state=0)
+    assert out["note"].isna().tolist() == [True] * 5 + [False] * 5
+    with pytest.raises(ValueError, match=r"'note' must hold one value per series.*\(for example nan and 1.0\)"):
+        mixup_lagged(data.assign(note=[np.nan, 1.0, 1.0, 2.0, 2.0, 2.0]), id_col="id", value_cols="y", time_diff=1)
+
+
+@pytest.mark.parametrize(
     ("x", "kwargs", "error", "match"),
     [
         (np.zeros((3, 0, 1)), {}, ValueError, "at least 2 steps; got 0"),
@@ -390,7 +518,10 @@ def test_bad_input_is_named(
         ([[0.0, 1.0]], {}, TypeError, "NumPy array"),
         (np.zeros((2, 3)), {"window": 4}, ValueError, "`window`=4 is longer"),
         (np.zeros((2, 3)), {"window": 1}, ValueError, "at least 2 steps"),
-        (np.zeros((2, 3)), {"y": [0, 1, 2]}, ValueError, "one label"),
+        (np.zeros((2, 3)), {"y": [0.0, 1.0, 2.0]}, ValueError, r"`y` must have one row per sample of `x` \(2\)"),
+        (np.zeros((2, 3)), {"y": np.array([0, 1])}, ValueError, "pass num_classes="),
+        (np.zeros((2, 3)), {"y": np.array([0.5, 1.0]), "within_class": True}, ValueError, "float values of shape"),
+        (np.zeros((2, 3)), {"num_classes": 2}, ValueError, "no labels `y` were given"),
         (np.zeros((2, 3)), {"label_mode": "dominant"}, ValueError, "needs y"),
     ],
 )
@@ -427,6 +558,20 @@ def test_frame_and_array_agree_and_stay_within_the_sources(
     assert (arr >= x.min(axis=0) - 1e-12).all()
     assert (arr <= x.max(axis=0) + 1e-12).all()
     assert frame.groupby("id", sort=False)["t"].apply(list).eq([list(range(steps))] * size).all()
+
+
+def test_every_docstring_example_imports_what_it_uses() -> None:
+    import doctest
+
+    import mixupy.timeseries as module
+
+    # pytest's doctests run in the module's globals, where np and pd exist anyway; a reader's session does not
+    tests = doctest.DocTestFinder().find(module, globs={})
+    assert len([t for t in tests if t.examples]) >= 4
+    runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)
+    for test in tests:
+        runner.run(test)
+    assert runner.summarize(verbose=False).failed == 0
 
 
 def test_the_classification_example_runs_quick(tmp_path, capsys) -> None:
