@@ -112,7 +112,7 @@ def draw_first(n: int, size: int, rng: np.random.Generator) -> tuple[np.ndarray,
     parts = [np.arange(n, dtype=np.intp)] * tiles
     if rest:
         parts.append(np.sort(rng.choice(n, size=rest, replace=False)).astype(np.intp))
-    return np.concatenate(parts), tiles
+    return (parts[0] if len(parts) == 1 else np.concatenate(parts)), tiles
 
 
 class Partners:
@@ -138,7 +138,7 @@ class Partners:
         if self.groups is None:
             if self.n == 1:
                 return first.copy()
-            second = rng.integers(0, self.n - 1, size=first.shape[0]).astype(np.intp)
+            second = rng.integers(0, self.n - 1, size=first.shape[0], dtype=np.intp)
             second += second >= first  # skip the row itself: uniform over the other n - 1
             return second
         g = self.groups[first]
@@ -224,40 +224,62 @@ MIX_CHUNK = 1 << 17
 
 def _mix_column(
     column: np.ndarray, d: Draw, lam: np.ndarray, out: np.ndarray, tmp: np.ndarray, mtmp: np.ndarray
-) -> None:
+) -> bool:
     """``out[:] = lam * column[first] + (1 - lam) * column[second]``, a chunk of rows at a time.
 
     ``tmp`` and ``mtmp`` are scratch buffers of at least :data:`MIX_CHUNK` values.
     First sources inside the draw's full passes (``tiles``) are read in place.
+    With ``d.tiles >= 1`` (every row is a first source), returns False when the
+    column is not all finite: its sum, taken while each chunk is in cache, is
+    NaN or infinite. That checks the whole input at no extra pass over memory.
+    (An overflowing sum of finite values also returns False: the caller then
+    looks closer.) With ``d.tiles == 0`` the result says nothing.
     """
     if column.dtype != out.dtype:
         column = column.astype(out.dtype)
     n = column.shape[0]
     in_place = d.tiles * n
+    check = column.dtype.kind == "f"
+    total = 0.0
     for start in range(0, len(d), MIX_CHUNK):
         stop = min(len(d), start + MIX_CHUNK)
         rows = slice(start, stop)
         o, t, m = out[rows], tmp[: stop - start], mtmp[: stop - start]
         offset = start % n
         if stop <= in_place and offset + (stop - start) <= n:  # rows offset.. of one full pass
-            np.multiply(column[offset : offset + (stop - start)], lam[rows], out=o)
+            source = column[offset : offset + (stop - start)]
+            np.multiply(source, lam[rows], out=o)
+            if check and start < n:
+                total += float(np.add.reduce(source, dtype=np.float64))
         else:
             np.take(column, d.first[rows], out=t, mode="clip")
             np.multiply(t, lam[rows], out=o)
+            if check and start < min(n, in_place):  # a chunk that straddles the end of the first pass
+                total += float(np.add.reduce(column[start : min(n, stop)], dtype=np.float64))
         np.take(column, d.second[rows], out=t, mode="clip")
         np.subtract(1.0, d.lam[rows], out=m)  # the same (1 - lam) in float64, then cast, at any chunking
         t *= m
         o += t
+    return bool(np.isfinite(total))
 
 
-def mix_columns(columns: list[np.ndarray], d: Draw, dtype: np.dtype, *, keep_originals: bool = False) -> np.ndarray:
+def mix_columns(
+    columns: list[np.ndarray],
+    d: Draw,
+    dtype: np.dtype,
+    *,
+    keep_originals: bool = False,
+    finite: list[bool] | None = None,
+) -> np.ndarray:
     """Mix a list of equally long 1-D columns with one draw.
 
     Returns an array of shape ``(len(columns), rows)`` in ``dtype``, C-ordered,
     so that its transpose is a column-major table. With ``keep_originals`` the
     first ``n`` entries of each row are the source values, the mixed ones follow.
     Each column is finished before the next, so the column being gathered from
-    stays in cache; two threads share the columns.
+    stays in cache; two threads share the columns. When ``finite`` is a list, it
+    receives, per column, whether the rows read in place were all finite (see
+    :func:`_mix_column`).
     """
     n = columns[0].shape[0] if columns else 0
     offset = n if keep_originals else 0
@@ -265,15 +287,18 @@ def mix_columns(columns: list[np.ndarray], d: Draw, dtype: np.dtype, *, keep_ori
     lam = d.lam.astype(dtype, copy=False)
     n_threads = 2
     scratch = min(len(d), MIX_CHUNK)
+    flags = [True] * len(columns)
 
     def work(k: int) -> None:
         tmp, mtmp = np.empty(scratch, dtype=dtype), np.empty(scratch, dtype=dtype)
         for j in range(k, len(columns), n_threads):
             if keep_originals:
                 out[j, :n] = columns[j]
-            _mix_column(columns[j], d, lam, out[j, offset:], tmp, mtmp)
+            flags[j] = _mix_column(columns[j], d, lam, out[j, offset:], tmp, mtmp)
 
     run_parallel(work, min(n_threads, len(columns)), len(d) * len(columns))
+    if finite is not None:
+        finite[:] = flags
     return out
 
 

@@ -172,11 +172,13 @@ def check_numeric_columns(data: pd.DataFrame, columns: Sequence[Hashable], name:
         raise TypeError(msg)
 
 
-def column_values(series: pd.Series, name: str = "data") -> np.ndarray:
+def column_values(series: pd.Series, name: str = "data", *, check_finite: bool = True) -> np.ndarray:
     """The values of a numeric column as a NumPy array (a view where pandas allows).
 
     Raises ValueError naming the column when it holds missing (NaN, None, pd.NA)
-    or infinite values.
+    or infinite values. ``check_finite=False`` leaves NaN and infinity in NumPy
+    float columns to the caller (missing values of nullable dtypes are still
+    refused): :func:`mixupy.frame.mixup` checks them while it mixes.
     """
     if isinstance(series.dtype, np.dtype):
         values = series.to_numpy()
@@ -185,7 +187,7 @@ def column_values(series: pd.Series, name: str = "data") -> np.ndarray:
             _raise_missing(series, name)
         target = np.float64 if not pd.api.types.is_bool_dtype(series.dtype) else np.bool_
         values = series.to_numpy(dtype=target)
-    if values.dtype.kind == "f" and not np.isfinite(np.add.reduce(values, dtype=np.float64)):
+    if check_finite and values.dtype.kind == "f" and not np.isfinite(np.add.reduce(values, dtype=np.float64)):
         # A finite sum proves every value finite; otherwise look closer.
         n_nan = int(np.isnan(values).sum())
         if n_nan:

@@ -203,7 +203,10 @@ def mixup(
     kept = spec.columns if (exact or spec.kind == "class") else []
     mixed: list[Hashable] = [c for c in data.columns if c not in kept]
     check_numeric_columns(data, mixed)
-    values = _numeric_values(data, mixed)
+    # When every row is a first source, NaN and infinity are found while mixing, with no extra
+    # pass over the input (the numbers are in cache then); otherwise they are checked here.
+    deferred = device is None and size >= n
+    values = _numeric_values(data, mixed, check_finite=not deferred)
 
     d = _core.draw(
         n,
@@ -213,16 +216,18 @@ def mixup(
         groups=spec.codes if within_class else None,
         dominant=label_mode == "dominant",
     )
-    return _assemble(data, d, values, spec, kept, concat=concat, expand=spec.kind == "class" and not exact, mixer=mixer)
+    expand = spec.kind == "class" and not exact
+    return _assemble(data, d, values, spec, kept, concat=concat, expand=expand, mixer=mixer, deferred_check=deferred)
 
 
-def _numeric_values(data: pd.DataFrame, columns: list[Hashable]) -> dict[Hashable, np.ndarray]:
-    """Each column's values as a NumPy array, checked for missing and infinite values on up to two threads."""
+def _numeric_values(data: pd.DataFrame, columns: list[Hashable], *, check_finite: bool) -> dict[Hashable, np.ndarray]:
+    """Each column's values as a NumPy array, checked (on up to two threads) for missing values,
+    and for NaN and infinity where ``check_finite``."""
     arrays: list[np.ndarray | None] = [None] * len(columns)
 
     def work(k: int) -> None:
         for j in range(k, len(columns), 2):
-            arrays[j] = column_values(data[columns[j]])
+            arrays[j] = column_values(data[columns[j]], check_finite=check_finite)
 
     _core.run_parallel(work, min(2, len(columns)), len(data) * len(columns))
     return {c: a for c, a in zip(columns, arrays, strict=True) if a is not None}
@@ -238,18 +243,26 @@ def _assemble(
     concat: bool,
     expand: bool,
     mixer: Callable[..., np.ndarray] = _core.mix_columns,
+    deferred_check: bool = False,
 ) -> pd.DataFrame:
     """Apply the draw to every column and rebuild one DataFrame.
 
     ``expand`` turns the class column into one mixed probability column per class.
+    ``deferred_check`` means NaN and infinity were not looked for yet: the NumPy
+    kernel reports them while it mixes, and the column is then checked in full.
     """
     n = len(data)
     groups: dict[np.dtype, list[Hashable]] = {}
     for name, column in values.items():
         groups.setdefault(output_dtype(column.dtype), []).append(name)
-    mixed_arrays = {
-        dtype: mixer([values[c] for c in names], d, dtype, keep_originals=concat) for dtype, names in groups.items()
-    }
+    mixed_arrays = {}
+    for dtype, names in groups.items():
+        finite: list[bool] = []
+        report = {"finite": finite} if deferred_check else {}
+        mixed_arrays[dtype] = mixer([values[c] for c in names], d, dtype, keep_originals=concat, **report)
+        for name, ok in zip(names, finite, strict=False):
+            if not ok:
+                column_values(data[name])  # names the column and what is wrong; passes on a mere overflow
     index = pd.RangeIndex(n * concat + len(d))
 
     if not kept and len(groups) == 1:  # one block, wrapped without a copy

@@ -421,3 +421,21 @@ def test_probability_column_names_clash() -> None:
 def test_bad_data(data: object, error: type[Exception], match: str) -> None:
     with pytest.raises(error, match=match):
         mixup(data)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("position", [0, 7, 8, 9])
+@pytest.mark.parametrize("size", [3, 10, 25])
+def test_non_finite_found_wherever_it_is(monkeypatch: pytest.MonkeyPatch, position: int, size: int) -> None:
+    """NaN is found up front (batch_size < rows) or while mixing, also in a chunk that straddles a pass."""
+    monkeypatch.setattr(_core, "MIX_CHUNK", 4)  # chunks [8, 12) straddle the end of the first pass of 10 rows
+    for bad in (np.nan, np.inf):
+        df = pd.DataFrame({"ok": np.arange(10.0), "x": np.arange(10.0)})
+        df.loc[position, "x"] = bad
+        with pytest.raises(ValueError, match=r"'x'.*(missing|infinite)"):
+            mixup(df, batch_size=size, random_state=0)
+
+
+def test_device_path_checks_before_mixing() -> None:
+    df = pd.DataFrame({"x": [1.0, np.nan, 3.0]})
+    with pytest.raises(ValueError, match=r"'x'.*missing"):
+        mixup(df, device="cpu", random_state=0)
