@@ -161,7 +161,8 @@ def check_columns_exist(data: pd.DataFrame, columns: Sequence[Hashable], name: s
 
 def check_numeric_columns(data: pd.DataFrame, columns: Sequence[Hashable], name: str = "data") -> None:
     """Raise TypeError listing the columns whose dtype is not bool, integer or float."""
-    bad = {c: str(data[c].dtype) for c in columns if not is_numeric_dtype(data[c].dtype)}
+    dtypes: dict[Hashable, Any] = dict(zip(data.columns, data.dtypes, strict=True))  # data[c] would build Series
+    bad = {c: str(dtypes[c]) for c in columns if not is_numeric_dtype(dtypes[c])}
     if bad:
         listed = ", ".join(f"{c!r} ({d})" for c, d in bad.items())
         msg = (

@@ -224,6 +224,14 @@ def _numeric_values(data: pd.DataFrame, columns: list[Hashable], *, check_finite
     """Each column's values as a NumPy array, checked (on up to two threads) for missing values,
     and for NaN and infinity where ``check_finite``."""
     arrays: list[np.ndarray | None] = [None] * len(columns)
+    dtypes = data.dtypes
+    if len(columns) == data.shape[1] and len(set(dtypes)) == 1 and isinstance(dtypes.iloc[0], np.dtype):
+        # one NumPy dtype: pandas holds one block, and its columns are views of to_numpy()
+        block = data.to_numpy(copy=False)
+        if check_finite and block.dtype.kind == "f" and not np.isfinite(np.add.reduce(block, axis=None)):
+            for name in columns:
+                column_values(data[name])  # names the first column holding NaN or infinity
+        return {name: block[:, j] for j, name in enumerate(columns)}
 
     def work(k: int) -> None:
         for j in range(k, len(columns), 2):

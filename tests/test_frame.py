@@ -439,3 +439,16 @@ def test_device_path_checks_before_mixing() -> None:
     df = pd.DataFrame({"x": [1.0, np.nan, 3.0]})
     with pytest.raises(ValueError, match=r"'x'.*missing"):
         mixup(df, device="cpu", random_state=0)
+
+
+def test_single_dtype_frame_fast_path_still_finds_bad_values() -> None:
+    df = pd.DataFrame(np.arange(12.0).reshape(4, 3), columns=["a", "b", "c"])
+    df.loc[2, "c"] = np.inf
+    with pytest.raises(ValueError, match=r"'c'.*infinite"):
+        mixup(df, batch_size=2, random_state=0)  # fewer rows than the frame: checked up front
+    ints = pd.DataFrame(np.arange(12).reshape(4, 3))
+    out = mixup(ints, random_state=0)
+    assert (out.dtypes == np.float64).all()
+    d = _core.draw(4, 4, 4.0, np.random.default_rng(0))
+    x = ints.to_numpy(dtype=np.float64)
+    np.testing.assert_allclose(out.to_numpy(), d.lam[:, None] * x[d.first] + (1 - d.lam[:, None]) * x[d.second])
