@@ -22,8 +22,6 @@ import argparse
 import os
 import platform
 import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import dask
@@ -34,6 +32,8 @@ from distributed import Client, LocalCluster, wait
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from _report import best_of, write_section  # noqa: E402
 
 from mixupy import mixup, mixup_dask  # noqa: E402
 
@@ -50,15 +50,6 @@ def make_partition(spec: tuple[int, int]) -> pd.DataFrame:
     for k in range(3):
         frame[f"y{k}"] = (label == k).astype(np.float64)
     return frame
-
-
-def best_of(fn: Callable[[], object], repeats: int) -> float:
-    best = float("inf")
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - start)
-    return best
 
 
 def main() -> None:
@@ -116,10 +107,7 @@ def main() -> None:
     table = "\n".join(lines)
     print(table)
     if not args.no_docs:
-        start, end = f"<!-- bench:{MARK}:start -->", f"<!-- bench:{MARK}:end -->"
-        head, rest = DOC.read_text().split(start, 1)
-        _, tail = rest.split(end, 1)
-        DOC.write_text(f"{head}{start}\n{table}\n{end}{tail}")
+        write_section(DOC, MARK, table)
 
 
 if __name__ == "__main__":

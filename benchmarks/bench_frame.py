@@ -19,12 +19,11 @@ import platform
 import subprocess
 import sys
 import textwrap
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from _report import best_of, write_section
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -35,15 +34,6 @@ MARK = "frame"
 
 FULL_CASES = [(1_000_000, 20), (200_000, 200)]
 QUICK_CASES = [(100_000, 20), (20_000, 200)]
-
-
-def best_of(fn: Callable[[], object], repeats: int) -> float:
-    best = float("inf")
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - start)
-    return best
 
 
 def old_python() -> Path:
@@ -169,14 +159,6 @@ def table(results: list[dict[str, float]]) -> str:
     return "\n".join(lines)
 
 
-def write_docs(text: str) -> None:
-    start, end = f"<!-- bench:{MARK}:start -->", f"<!-- bench:{MARK}:end -->"
-    doc = DOC.read_text(encoding="utf-8")
-    before, rest = doc.split(start, 1)
-    _, after = rest.split(end, 1)
-    DOC.write_text(f"{before}{start}\n{text}\n{end}{after}", encoding="utf-8")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description="mixup(df) against mixupy 0.1.2 and a plain copy")
     parser.add_argument("--quick", action="store_true", help="small frames, print only, do not write the docs")
@@ -199,7 +181,7 @@ def main() -> None:
     text = f"{table(results)}\n\n{meta}\n\nReproduce with `python benchmarks/bench_frame.py`."
     print(text)
     if not args.quick:
-        write_docs(text)
+        write_section(DOC, MARK, text)
 
 
 if __name__ == "__main__":

@@ -46,6 +46,9 @@ from threadpoolctl import threadpool_limits
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # for _report, also when imported by a test
+
+from _report import write_section  # noqa: E402
 
 import mixupy  # noqa: E402
 
@@ -280,15 +283,6 @@ def report(results: pd.DataFrame, command: str, settings: str) -> str:
     return "\n".join(parts)
 
 
-def write_between_markers(path: Path, text: str) -> None:
-    page = path.read_text(encoding="utf-8")
-    start, end = page.find(MARK_START), page.find(MARK_END)
-    if start < 0 or end < start:
-        msg = f"{path} lacks the markers {MARK_START} ... {MARK_END}"
-        raise SystemExit(msg)
-    path.write_text(page[: start + len(MARK_START)] + "\n" + text + "\n" + page[end:], encoding="utf-8")
-
-
 def reproducing_options(parser: argparse.ArgumentParser, args: argparse.Namespace) -> list[str]:
     """The options that change the measurement (not where it is written), where they differ from the defaults."""
     if args.quick:
@@ -338,7 +332,7 @@ def main(argv: list[str] | None = None) -> pd.DataFrame:
     text = report(results, command, settings)
     print(text)
     if not args.no_write:
-        write_between_markers(args.doc, text)
+        write_section(args.doc, "paper", text)
         print(f"wrote the tables into {args.doc} ({time.perf_counter() - started:.0f} s in all)")
     return results
 

@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import re
 import sys
 import time
 from collections.abc import Callable
@@ -33,11 +32,13 @@ from sklearn.datasets import make_classification
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from _report import write_section  # noqa: E402
+
 import mixupy  # noqa: E402  (the checkout's mixupy, not an installed one)
 from mixupy import MixupSampler  # noqa: E402
 
 DOCS = ROOT / "docs" / "sampler.md"
-START, END = "<!-- bench:sampler:start -->", "<!-- bench:sampler:end -->"
+MARK = "sampler"
 N_FEATURES = 20
 
 SAMPLERS: dict[str, Callable[[], Any]] = {
@@ -80,10 +81,6 @@ def run(sizes: list[int], repeat: int) -> list[str]:
 
 
 def write_docs(lines: list[str], command: str) -> None:
-    text = DOCS.read_text(encoding="utf-8")
-    if START not in text or END not in text:
-        msg = f"{DOCS} lacks the markers {START} / {END}"
-        raise SystemExit(msg)
     about = (
         f"Measured with `{command}` on {platform.machine()} with {os.cpu_count()} CPU(s), Python "
         f"{platform.python_version()}, NumPy {np.__version__}, scikit-learn {sklearn.__version__}, "
@@ -92,8 +89,7 @@ def write_docs(lines: list[str], command: str) -> None:
     )
     if "--quick" in command:
         about += " A quick run, one repeat of a small size: the full table comes from the command without --quick."
-    block = "\n".join([START, "", about, "", *lines, "", END])
-    DOCS.write_text(re.sub(re.escape(START) + ".*?" + re.escape(END), lambda _: block, text, flags=re.S), "utf-8")
+    write_section(DOCS, MARK, "\n".join(["", about, "", *lines, ""]))
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -36,6 +36,8 @@ DOC = ROOT / "docs" / "scaling.md"
 MARK = "stream"
 sys.path.insert(0, str(ROOT))
 
+from _report import write_section  # noqa: E402
+
 from mixupy.stream import DEFAULT_BUFFER_ROWS  # noqa: E402
 
 COLUMNS = 10
@@ -134,15 +136,7 @@ def main() -> None:
     table = "\n".join(lines)
     print(table)
     if not args.no_docs:
-        write_docs(table)
-
-
-def write_docs(table: str) -> None:
-    start, end = f"<!-- bench:{MARK}:start -->", f"<!-- bench:{MARK}:end -->"
-    text = DOC.read_text()
-    head, rest = text.split(start, 1)
-    _, tail = rest.split(end, 1)
-    DOC.write_text(f"{head}{start}\n{table}\n{end}{tail}")
+        write_section(DOC, MARK, table)
 
 
 if __name__ == "__main__":

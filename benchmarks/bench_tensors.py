@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import statistics
 import sys
 import time
@@ -25,6 +24,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import torch
+from _report import write_section
 
 import mixupy
 
@@ -109,16 +109,6 @@ def report(device: torch.device, batch: int, repeats: int, peak_gbs: float | Non
     return lines
 
 
-def write_docs(text: str) -> None:
-    start, end = f"<!-- bench:{MARK}:start -->", f"<!-- bench:{MARK}:end -->"
-    page = DOCS.read_text(encoding="utf-8")
-    if start not in page or end not in page:
-        page = page.rstrip("\n") + f"\n\n{start}\n{end}\n"
-    pattern = re.compile(re.escape(start) + ".*?" + re.escape(end), re.DOTALL)
-    page = pattern.sub(lambda _: f"{start}\n{text}\n{end}", page)
-    DOCS.write_text(page, encoding="utf-8")
-
-
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="batch of 16, 3 repeats")
@@ -144,7 +134,7 @@ def main(argv: list[str] | None = None) -> None:
     text = "\n".join(lines).rstrip()
     print(text)
     if not args.no_docs:
-        write_docs(text)
+        write_section(DOCS, MARK, text)
         print(f"\nwritten to {DOCS}")
 
 

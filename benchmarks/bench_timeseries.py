@@ -20,8 +20,6 @@ from __future__ import annotations
 import argparse
 import platform
 import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -30,19 +28,12 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from _report import best_of, write_section  # noqa: E402
+
 from mixupy import mixup_series_array, mixup_timeseries  # noqa: E402
 
 DOC = ROOT / "docs" / "timeseries.md"
-START, END = "<!-- bench:timeseries:start -->", "<!-- bench:timeseries:end -->"
-
-
-def best_time(fn: Callable[[], object], repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return min(times)
+MARK = "timeseries"
 
 
 def measure(n_series: int, steps: int, channels: int, repeat: int) -> list[tuple[str, float, float]]:
@@ -56,10 +47,10 @@ def measure(n_series: int, steps: int, channels: int, repeat: int) -> list[tuple
         }
     )
     rows = []
-    array_s = best_time(lambda: mixup_series_array(x, random_state=1), repeat)
-    rows.append(("`mixup_series_array` (3-D array)", array_s, best_time(x.copy, repeat)))
-    frame_s = best_time(lambda: mixup_timeseries(frame, id_col="id", time_col="t", random_state=1), repeat)
-    rows.append(("`mixup_timeseries` (long DataFrame)", frame_s, best_time(lambda: frame.copy(), repeat)))
+    array_s = best_of(lambda: mixup_series_array(x, random_state=1), repeat)
+    rows.append(("`mixup_series_array` (3-D array)", array_s, best_of(x.copy, repeat)))
+    frame_s = best_of(lambda: mixup_timeseries(frame, id_col="id", time_col="t", random_state=1), repeat)
+    rows.append(("`mixup_timeseries` (long DataFrame)", frame_s, best_of(lambda: frame.copy(), repeat)))
     return rows
 
 
@@ -79,13 +70,6 @@ def table(rows: list[tuple[str, float, float]], n_series: int, steps: int, chann
     return "\n".join(lines)
 
 
-def write_doc(text: str) -> None:
-    doc = DOC.read_text()
-    head, rest = doc.split(START, 1)
-    _, tail = rest.split(END, 1)
-    DOC.write_text(f"{head}{START}\n{text}\n{END}{tail}")
-
-
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="1,000 series x 100 steps, one run, print only")
@@ -100,7 +84,7 @@ def main(argv: list[str] | None = None) -> None:
     text = table(rows, args.series, args.steps, args.channels, "python benchmarks/bench_timeseries.py")
     print(text)
     if not args.quick:
-        write_doc(text)
+        write_section(DOC, MARK, text)
         print(f"written to {DOC.relative_to(ROOT)}")
 
 

@@ -48,11 +48,15 @@ def test_label_noise_touches_training_labels_only(bench):
     assert 0.12 * len(clean.y_train) < changed <= round(0.3 * len(clean.y_train))
 
 
-def test_write_between_markers_keeps_the_rest_of_the_page(bench, tmp_path):
+def test_write_section_keeps_the_rest_of_the_page(bench, tmp_path):
+    """The writer every benchmark script shares (benchmarks/_report.py), as bench_paper uses it."""
     page = tmp_path / "page.md"
     page.write_text(f"intro\n{bench.MARK_START}\nold\n{bench.MARK_END}\noutro\n", encoding="utf-8")
-    bench.write_between_markers(page, "new table")
+    bench.write_section(page, "paper", "new table")
     assert page.read_text(encoding="utf-8") == f"intro\n{bench.MARK_START}\nnew table\n{bench.MARK_END}\noutro\n"
+    page.write_text("no markers here\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="lacks the markers"):
+        bench.write_section(page, "paper", "new table")
 
 
 def test_quick_run_writes_tables_into_the_page(bench, tmp_path):
