@@ -220,14 +220,47 @@ def draw_partners(
 # Rows per step of the column kernel: the step's temporaries (1 MiB each in float64)
 # stay in the core's L2 cache while the gathered column stays in L3.
 MIX_CHUNK = 1 << 17
+# From this many columns on, each step's partner positions are sorted once and every
+# column is gathered in address order (streaming, not random), then put back in row order.
+SORTED_GATHER_MIN_COLUMNS = 4
+
+
+@dataclass(frozen=True)
+class _Step:
+    """One step of the column kernel: rows ``start:stop`` and, optionally, their sorted partners."""
+
+    start: int
+    stop: int
+    order: np.ndarray | None = None  # second[start:stop][order] is sorted
+    sorted_second: np.ndarray | None = None
+
+
+def _plan(d: Draw, sort: bool) -> list[_Step]:
+    """The kernel's steps; with ``sort``, each step's partners sorted (once, for every column)."""
+    steps = [_Step(start, min(len(d), start + MIX_CHUNK)) for start in range(0, len(d), MIX_CHUNK)]
+    if not sort:
+        return steps
+
+    def work(k: int) -> None:
+        step = steps[k]
+        order = np.argsort(d.second[step.start : step.stop])
+        steps[k] = _Step(step.start, step.stop, order, d.second[step.start : step.stop][order])
+
+    run_parallel(work, len(steps), len(d) * 16)
+    return steps
 
 
 def _mix_column(
-    column: np.ndarray, d: Draw, lam: np.ndarray, out: np.ndarray, tmp: np.ndarray, mtmp: np.ndarray
+    column: np.ndarray,
+    d: Draw,
+    lam: np.ndarray,
+    out: np.ndarray,
+    steps: list[_Step],
+    scratch: tuple[np.ndarray, np.ndarray, np.ndarray],
 ) -> bool:
-    """``out[:] = lam * column[first] + (1 - lam) * column[second]``, a chunk of rows at a time.
+    """``out[:] = lam * column[first] + (1 - lam) * column[second]``, a step of rows at a time.
 
-    ``tmp`` and ``mtmp`` are scratch buffers of at least :data:`MIX_CHUNK` values.
+    ``scratch`` holds three buffers of at least :data:`MIX_CHUNK` values.
     First sources inside the draw's full passes (``tiles``) are read in place.
     With ``d.tiles >= 1`` (every row is a first source), returns False when the
     column is not all finite: its sum, taken while each chunk is in cache, is
@@ -237,12 +270,13 @@ def _mix_column(
     """
     if column.dtype != out.dtype:
         column = column.astype(out.dtype)
+    tmp, mtmp, gathered = scratch
     n = column.shape[0]
     in_place = d.tiles * n
     check = column.dtype.kind == "f"
     total = 0.0
-    for start in range(0, len(d), MIX_CHUNK):
-        stop = min(len(d), start + MIX_CHUNK)
+    for step in steps:
+        start, stop = step.start, step.stop
         rows = slice(start, stop)
         o, t, m = out[rows], tmp[: stop - start], mtmp[: stop - start]
         offset = start % n
@@ -256,7 +290,12 @@ def _mix_column(
             np.multiply(t, lam[rows], out=o)
             if check and start < min(n, in_place):  # a chunk that straddles the end of the first pass
                 total += float(np.add.reduce(column[start : min(n, stop)], dtype=np.float64))
-        np.take(column, d.second[rows], out=t, mode="clip")
+        if step.order is None or step.sorted_second is None:
+            np.take(column, d.second[rows], out=t, mode="clip")
+        else:  # gather in address order, then put each value back in its row
+            g = gathered[: stop - start]
+            np.take(column, step.sorted_second, out=g, mode="clip")
+            t[step.order] = g
         np.subtract(1.0, d.lam[rows], out=m)  # the same (1 - lam) in float64, then cast, at any chunking
         t *= m
         o += t
@@ -278,23 +317,23 @@ def mix_columns(
     first ``n`` entries of each row are the source values, the mixed ones follow.
     Each column is finished before the next, so the column being gathered from
     stays in cache; two threads share the columns. When ``finite`` is a list, it
-    receives, per column, whether the rows read in place were all finite (see
-    :func:`_mix_column`).
+    receives, per column, whether the column was all finite (see :func:`_mix_column`).
     """
     n = columns[0].shape[0] if columns else 0
     offset = n if keep_originals else 0
     out = np.empty((len(columns), offset + len(d)), dtype=dtype)
     lam = d.lam.astype(dtype, copy=False)
     n_threads = 2
-    scratch = min(len(d), MIX_CHUNK)
+    steps = _plan(d, sort=len(columns) >= SORTED_GATHER_MIN_COLUMNS)
+    size = min(len(d), MIX_CHUNK)
     flags = [True] * len(columns)
 
     def work(k: int) -> None:
-        tmp, mtmp = np.empty(scratch, dtype=dtype), np.empty(scratch, dtype=dtype)
+        scratch = (np.empty(size, dtype=dtype), np.empty(size, dtype=dtype), np.empty(size, dtype=dtype))
         for j in range(k, len(columns), n_threads):
             if keep_originals:
                 out[j, :n] = columns[j]
-            flags[j] = _mix_column(columns[j], d, lam, out[j, offset:], tmp, mtmp)
+            flags[j] = _mix_column(columns[j], d, lam, out[j, offset:], steps, scratch)
 
     run_parallel(work, min(n_threads, len(columns)), len(d) * len(columns))
     if finite is not None:

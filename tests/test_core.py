@@ -129,3 +129,18 @@ def test_column_kernel_any_chunking(monkeypatch: pytest.MonkeyPatch, chunk: int)
     out = _core.mix_columns([column, column.astype(np.float32)], d, np.dtype(np.float64))
     expected = d.lam * column[d.first] + (1 - d.lam) * column[d.second]
     np.testing.assert_array_equal(out[0], expected)
+
+
+@pytest.mark.parametrize("chunk", [1, 3, 7, 64, 1 << 17])
+@pytest.mark.parametrize("n_columns", [_core.SORTED_GATHER_MIN_COLUMNS - 1, _core.SORTED_GATHER_MIN_COLUMNS, 9])
+def test_sorted_gather_gives_the_same_numbers(monkeypatch: pytest.MonkeyPatch, chunk: int, n_columns: int) -> None:
+    """With enough columns the partners are gathered in address order; the result is bit-for-bit the same."""
+    monkeypatch.setattr(_core, "MIX_CHUNK", chunk)
+    rng = np.random.default_rng(13)
+    columns = [rng.standard_normal(50) for _ in range(n_columns)]
+    d = _core.draw(50, 120, 0.5, rng)
+    out = _core.mix_columns(columns, d, np.dtype(np.float64))
+    for j, column in enumerate(columns):
+        np.testing.assert_array_equal(out[j], d.lam * column[d.first] + (1 - d.lam) * column[d.second])
+    steps = _core._plan(d, sort=n_columns >= _core.SORTED_GATHER_MIN_COLUMNS)
+    assert all((s.order is not None) == (n_columns >= _core.SORTED_GATHER_MIN_COLUMNS) for s in steps)
