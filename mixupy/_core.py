@@ -330,10 +330,14 @@ def mix_columns(
 
     def work(k: int) -> None:
         scratch = (np.empty(size, dtype=dtype), np.empty(size, dtype=dtype), np.empty(size, dtype=dtype))
-        for j in range(k, len(columns), n_threads):
-            if keep_originals:
-                out[j, :n] = columns[j]
-            flags[j] = _mix_column(columns[j], d, lam, out[j, offset:], steps, scratch)
+        # NaN and infinity are reported through ``finite``, not as NumPy warnings; a sum of huge
+        # finite values may overflow, which the caller's full check then clears. errstate is set
+        # here, in the worker: it does not pass from the calling thread to the pool's threads.
+        with np.errstate(invalid="ignore", over="ignore"):
+            for j in range(k, len(columns), n_threads):
+                if keep_originals:
+                    out[j, :n] = columns[j]
+                flags[j] = _mix_column(columns[j], d, lam, out[j, offset:], steps, scratch)
 
     run_parallel(work, min(n_threads, len(columns)), len(d) * len(columns))
     if finite is not None:

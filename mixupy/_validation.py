@@ -17,6 +17,10 @@ import pandas as pd
 LABEL_MODES = ("mix", "dominant")
 
 
+class ColumnNotFoundError(ValueError):
+    """A parameter names a column that the data does not have (a ValueError, so callers catch it as one)."""
+
+
 def _show(value: Any) -> str:
     """A short description of a value for an error message."""
     text = repr(value)
@@ -156,7 +160,7 @@ def check_columns_exist(data: pd.DataFrame, columns: Sequence[Hashable], name: s
     missing = [c for c in columns if c not in data.columns]
     if missing:
         msg = f"`{name}` names columns that are not in `data`: {missing}. Columns are: {list(data.columns)}."
-        raise ValueError(msg)
+        raise ColumnNotFoundError(msg)
 
 
 def check_numeric_columns(data: pd.DataFrame, columns: Sequence[Hashable], name: str = "data") -> None:
@@ -188,18 +192,21 @@ def column_values(series: pd.Series, name: str = "data", *, check_finite: bool =
             _raise_missing(series, name)
         target = np.float64 if not pd.api.types.is_bool_dtype(series.dtype) else np.bool_
         values = series.to_numpy(dtype=target)
-    if check_finite and values.dtype.kind == "f" and not np.isfinite(np.add.reduce(values, dtype=np.float64)):
-        # A finite sum proves every value finite; otherwise look closer.
-        n_nan = int(np.isnan(values).sum())
-        if n_nan:
-            _raise_missing(series, name, n_nan)
-        n_inf = int(np.isinf(values).sum())
-        if n_inf:
-            msg = (
-                f"`{name}` column {series.name!r} holds {n_inf} infinite value(s); "
-                "mixup needs finite numbers. Hint: clip or drop them first."
-            )
-            raise ValueError(msg)
+    if check_finite and values.dtype.kind == "f":
+        with np.errstate(over="ignore", invalid="ignore"):  # an overflowing sum only means: look closer
+            finite_sum = np.isfinite(np.add.reduce(values, dtype=np.float64))
+        if not finite_sum:  # a finite sum proves every value finite; otherwise look closer
+            n_nan = int(np.isnan(values).sum())
+            if n_nan:
+                _raise_missing(series, name, n_nan)
+            infinite = np.isinf(values)
+            if infinite.any():
+                first = series.index[infinite][:3].tolist()
+                msg = (
+                    f"`{name}` column {series.name!r} holds {int(infinite.sum())} infinite value(s), "
+                    f"first at index {first}; mixup needs finite numbers. Hint: clip or drop them first."
+                )
+                raise ValueError(msg)
     return values
 
 

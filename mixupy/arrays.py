@@ -125,10 +125,21 @@ def resolve_labels(y: Any, num_classes: Any, n_rows: int, name: str = "y") -> La
         msg = f"`{name}` must hold at least one label array; got an empty {type(y).__name__}."
         raise ValueError(msg)
     classes = _spread_num_classes(num_classes, container, keys)
+    # a list with one 1-D item per sample, none of them one entry per sample: label rows, not tasks
+    looks_like_rows = (
+        container is list and len(items) == n_rows and all(np.ndim(item) == 1 and len(item) != n_rows for item in items)
+    )
     arrays: list[np.ndarray] = []
     for position, (key, item, k) in enumerate(zip(keys, items, classes, strict=True)):
         label = name if container is None else f"{name}[{key!r}]"
         array = check_array(item, label)
+        if looks_like_rows:
+            msg = (
+                f"`{name}` is a list of {len(items)} arrays, read as one label array per task, but `{label}` "
+                f"has {array.shape[0]} rows, not one per sample of `x` ({n_rows}). Hint: if `{name}` lists one "
+                f"label row per sample, stack it into one array first: np.stack({name})."
+            )
+            raise ValueError(msg)
         check_same_length(n_rows, array, label)
         looks_like_codes = array.ndim == 1 or array.shape[1:] == (1,)
         if k is None and looks_like_codes and array.dtype.kind in "iu":

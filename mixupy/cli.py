@@ -5,7 +5,7 @@ and mixes each block on its own (see :mod:`mixupy.stream`), so files larger than
 memory work; a file of at most that many rows is mixed as ``mixup()`` mixes it.
 
 Exit codes: 0 success, 1 bad data (the input cannot be mixed), 2 usage errors
-(bad options, missing files, output that would overwrite the input).
+(bad options, missing files or label columns, output that would overwrite the input).
 Output files appear only when complete: they are written to a temporary file
 beside the target and renamed into place.
 """
@@ -26,7 +26,7 @@ from typing import Any
 import pandas as pd
 
 from mixupy import __version__
-from mixupy._validation import check_alpha
+from mixupy._validation import ColumnNotFoundError, check_alpha
 from mixupy.datasets import load_iris
 from mixupy.frame import mixup
 from mixupy.stream import DEFAULT_BUFFER_ROWS, atomic_path, mixup_file
@@ -273,7 +273,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(demo_summary(alpha=args.alpha, seed=args.seed))
             if args.plot is not None:
                 write_demo_plot(args.plot, args.alpha, args.seed)
-    except UsageError as exc:
+    except (UsageError, ColumnNotFoundError) as exc:  # the command named something that is not there
         print(f"mixupy: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except BrokenPipeError:  # the reader went away (e.g. `mixupy demo | head`): not an error

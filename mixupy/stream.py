@@ -20,6 +20,7 @@ import contextlib
 import importlib.util
 import os
 import pickle
+import stat
 import sys
 import tempfile
 from collections.abc import Hashable, Iterator, Sequence
@@ -30,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 from mixupy._validation import (
+    ColumnNotFoundError,
     check_alpha,
     check_batch_size,
     check_block_numeric,
@@ -222,13 +224,22 @@ def atomic_path(target: Path) -> Iterator[Path]:
     """A temporary path beside ``target``, renamed onto it only when the block succeeds.
 
     An interrupted or failed block leaves neither the temporary file nor a
-    partial ``target``. The file gets the permissions a plain ``open()`` would give.
+    partial ``target``. A symbolic link is followed, so the file it points to is
+    written and the link stays. An existing file keeps its permissions; a new one
+    gets those a plain ``open()`` would give. A target that exists but is not a
+    regular file (a FIFO, ``/dev/null``) cannot be renamed onto and is written
+    through directly.
     """
-    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.absolute().parent)
+    target = Path(os.path.realpath(target))
+    if target.exists() and not target.is_file():
+        yield target
+        return
+    mode = stat.S_IMODE(target.stat().st_mode) if target.exists() else 0o666 & ~_UMASK
+    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
     os.close(fd)
     tmp = Path(name)
     try:
-        os.chmod(tmp, 0o666 & ~_UMASK)
+        os.chmod(tmp, mode)
         yield tmp
         os.replace(tmp, target)
     except BaseException:
@@ -253,7 +264,7 @@ def _mix_into(
     missing = [c for c in named if c not in reader.columns]
     if missing:  # say so before any pass over the data
         msg = f"`labels` names columns that are not in {source}: {missing}. Columns are: {list(reader.columns)}."
-        raise ValueError(msg)
+        raise ColumnNotFoundError(msg)
     expand = class_column is not None and options["label_mode"] == "mix" and not options["within_class"]
     classes: list[Any] | None = None
     n_total = 0

@@ -577,3 +577,11 @@ def test_alpha_docstring_says_why_its_default_is_what_it_is(name):
     assert entry is not None
     assert float(entry[1]) == public_alpha_defaults()[name]
     assert "default is" in " ".join(entry[2].split())
+
+
+def test_a_list_of_label_rows_gets_a_hint_to_stack_it() -> None:
+    x = np.zeros((4, 2))
+    rows = list(np.eye(3)[[0, 1, 2, 0]])  # one one-hot row per sample, not one array per task
+    with pytest.raises(ValueError, match=r"np\.stack\(y\)"):
+        mixup_arrays(x, rows, random_state=0)
+    assert mixup_arrays(x, np.stack(rows), random_state=0)[1].shape == (4, 3)

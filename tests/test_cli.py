@@ -92,7 +92,7 @@ def test_augment_to_stdout(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
         (["augment", "{src}", "-o", "{dst}", "--label-mode", "soft"], 2, "label-mode"),
         (["augment", "{src}"], 2, "output"),
         (["augment", "{src}", "-o", "{dst}"], 1, "non-numeric"),
-        (["augment", "{src}", "-o", "{dst}", "--labels", "nope"], 1, "`labels` names columns that are not in"),
+        (["augment", "{src}", "-o", "{dst}", "--labels", "nope"], 2, "`labels` names columns that are not in"),
         (["augment", "{bad}", "-o", "{dst}", "--labels", "species"], 1, "missing"),
         (["augment", "{src}", "-o", "{dst}", "--within-class"], 1, "needs labels"),
         (["frobnicate"], 2, "invalid choice"),
@@ -195,3 +195,34 @@ def test_closed_pipe_is_not_an_error() -> None:
         err = reader.stderr.read().decode()
     assert reader.wait(timeout=60) == 0
     assert "Traceback" not in err
+
+
+def test_output_through_a_symlink_keeps_the_link_and_the_mode(tmp_path: Path) -> None:
+    src = tmp_path / "in.csv"
+    write_csv(src, 6)
+    real = tmp_path / "real"
+    real.mkdir()
+    (real / "target.csv").write_text("old\n")
+    (real / "target.csv").chmod(0o640)
+    link = tmp_path / "link.csv"
+    link.symlink_to(real / "target.csv")
+    assert main(["augment", str(src), "-o", str(link), "--labels", "species", "--seed", "1"]) == 0
+    assert link.is_symlink()
+    assert (real / "target.csv").read_text().startswith("x,y,species_a")
+    assert (real / "target.csv").stat().st_mode & 0o777 == 0o640
+    assert sorted(p.name for p in real.iterdir()) == ["target.csv"]  # no temporary file left
+
+
+def test_output_to_a_fifo_is_written_through(tmp_path: Path) -> None:
+    import threading
+
+    src, fifo = tmp_path / "in.csv", tmp_path / "pipe.csv"
+    write_csv(src, 6)
+    os.mkfifo(fifo)
+    received: list[str] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_text()))
+    reader.start()
+    assert main(["augment", str(src), "-o", str(fifo), "--labels", "species", "--seed", "1"]) == 0
+    reader.join(timeout=30)
+    assert received and received[0].count("\n") == 7  # header and six rows
+    assert not fifo.is_file() and fifo.exists()  # still a FIFO

@@ -452,3 +452,18 @@ def test_single_dtype_frame_fast_path_still_finds_bad_values() -> None:
     d = _core.draw(4, 4, 4.0, np.random.default_rng(0))
     x = ints.to_numpy(dtype=np.float64)
     np.testing.assert_allclose(out.to_numpy(), d.lam[:, None] * x[d.first] + (1 - d.lam[:, None]) * x[d.second])
+
+
+@pytest.mark.parametrize("alpha", [0, 0.4])
+def test_non_finite_is_a_clear_error_not_a_numpy_warning(alpha: float) -> None:
+    """The suite runs with warnings as errors: mixing inf * 0 must not warn before the ValueError."""
+    df = pd.DataFrame({"x": [1.0, np.inf, 3.0], "y": [1.0, 2.0, 3.0]})
+    with pytest.raises(ValueError, match=r"'x' holds 1 infinite value\(s\), first at index \[1\]"):
+        mixup(df, alpha=alpha, random_state=0)
+
+
+def test_no_overflow_warning_from_the_finiteness_sums() -> None:
+    half = pd.DataFrame(np.full((2000, 3), 100, dtype=np.float16))  # its float16 sum would overflow
+    assert mixup(half, batch_size=10, random_state=0).shape == (10, 3)
+    huge = pd.DataFrame(np.full((5, 4), 1e308))  # finite, but the sum overflows float64
+    assert np.isfinite(mixup(huge, random_state=0).to_numpy()).all()
