@@ -19,6 +19,7 @@ import dask.dataframe as dd
 import numpy as np
 import pandas as pd
 
+from mixupy import _core
 from mixupy._validation import (
     check_alpha,
     check_bool,
@@ -28,7 +29,7 @@ from mixupy._validation import (
     check_numeric_columns,
     check_seed_sequence,
 )
-from mixupy.frame import class_column_names, mixup_block, names_class_column, output_dtype
+from mixupy.frame import class_column_names, mixup_block, names_class_column
 
 __all__ = ["mixup_dask"]
 
@@ -205,7 +206,7 @@ def _output_meta(meta: pd.DataFrame, labels: Any, kept: list[Hashable], classes:
         elif name in kept:
             columns[name] = meta[name].array
         else:
-            columns[name] = np.empty(0, dtype=output_dtype(meta[name].dtype))
+            columns[name] = np.empty(0, dtype=_core.float_dtype(meta[name].dtype))
     frame = pd.DataFrame(columns, index=pd.RangeIndex(0))
     frame.columns = pd.Index(list(columns), tupleize_cols=False)
     return frame

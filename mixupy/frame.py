@@ -51,9 +51,7 @@ def resolve_labels(data: pd.DataFrame, labels: Any, *, need_codes: bool) -> Labe
     """
     if labels is None:
         return LabelSpec()
-    # A tuple is a name only when it is a (MultiIndex) column; other tuples list columns.
-    is_name = labels in data.columns if isinstance(labels, tuple) else isinstance(labels, Hashable)
-    if is_name:
+    if names_class_column(labels, data.columns):
         check_columns_exist(data, [labels], "labels")
         series = data[labels]
         if series.isna().any():
@@ -86,11 +84,6 @@ def resolve_labels(data: pd.DataFrame, labels: Any, *, need_codes: bool) -> Labe
         spec.codes = matrix.argmax(axis=1).astype(np.intp)
         spec.classes = columns
     return spec
-
-
-def output_dtype(dtype: Any) -> np.dtype:
-    """The dtype of a mixed column: NumPy floats keep theirs; int, bool and nullable become float64."""
-    return _core.float_dtype(dtype)
 
 
 def mixup(
@@ -268,7 +261,7 @@ def _assemble(
     n = len(data)
     groups: dict[np.dtype, list[Hashable]] = {}
     for name, column in values.items():
-        groups.setdefault(output_dtype(column.dtype), []).append(name)
+        groups.setdefault(_core.float_dtype(column.dtype), []).append(name)
     mixed_arrays = {}
     for dtype, names in groups.items():
         finite: list[bool] = []
@@ -294,8 +287,7 @@ def _assemble(
             new_columns.append(name)
         elif expand and spec.codes is not None and name == spec.columns[0]:
             probs = _class_probabilities(spec.codes, len(spec.classes), d, concat=concat)
-            for k, cls in enumerate(spec.classes):
-                new_name = f"{name}_{cls}"
+            for k, new_name in enumerate(class_column_names(name, spec.classes)):
                 pieces[new_name] = probs[:, k]
                 new_columns.append(new_name)
         else:
@@ -321,7 +313,10 @@ def _class_probabilities(codes: np.ndarray, n_classes: int, d: _core.Draw, *, co
 
 
 def names_class_column(labels: Any, columns: pd.Index) -> bool:
-    """True when ``labels`` names one class column (as :func:`resolve_labels` reads it)."""
+    """True when ``labels`` names one class column, not a list of one-hot columns.
+
+    A tuple is a name only when it is a (MultiIndex) column; other tuples list columns.
+    """
     if labels is None:
         return False
     return labels in columns if isinstance(labels, tuple) else isinstance(labels, Hashable)

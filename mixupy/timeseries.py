@@ -46,7 +46,7 @@ from mixupy._validation import (
 )
 from mixupy.arrays import LabelSet
 from mixupy.arrays import resolve_labels as resolve_array_labels
-from mixupy.frame import LabelSpec, output_dtype, resolve_labels
+from mixupy.frame import LabelSpec, resolve_labels
 
 __all__ = ["mixup_lagged", "mixup_series_array", "mixup_timeseries"]
 
@@ -450,7 +450,7 @@ def _check_constant(data: pd.DataFrame, columns: Sequence[Hashable], layout: _La
 def _float_matrix(data: pd.DataFrame, columns: Sequence[Hashable], name: str) -> np.ndarray:
     """Columns as one (rows, columns) float matrix: float32 when every column is float32 or float16."""
     arrays = [column_values(data[c], name) for c in columns]
-    dtype = np.result_type(*[output_dtype(a.dtype) for a in arrays])
+    dtype = np.result_type(*[_core.float_dtype(a.dtype) for a in arrays])
     out = np.empty((len(data), len(columns)), dtype=dtype)
     for j, a in enumerate(arrays):
         out[:, j] = a
@@ -813,7 +813,7 @@ def mixup_series_array(
     labels = resolve_array_labels(y, num_classes, x.shape[0])
     codes = _array_classes(labels, y) if within_class and labels is not None else None
 
-    units = x if x.dtype.kind == "f" else x.astype(output_dtype(x.dtype), copy=False)
+    units = x if x.dtype.kind == "f" else x.astype(_core.float_dtype(x.dtype), copy=False)
     unit_series = np.arange(x.shape[0])
     if window is not None and step is not None:
         unit_series = np.repeat(unit_series, _n_windows(x.shape[1], window, step, "the series of `x`"))
