@@ -166,14 +166,15 @@ def main() -> None:
     args = parser.parse_args()
     cases = QUICK_CASES if args.quick else FULL_CASES
     python_old = old_python()
-    results = [run_case(n, k, args.repeats, 2 if args.quick else 3, python_old) for n, k in cases]
+    old_repeats = 2 if args.quick else 5
+    results = [run_case(n, k, args.repeats, old_repeats, python_old) for n, k in cases]
     import mixupy
 
     meta = (
         f"Measured on {os.cpu_count()} cores ({platform.processor() or platform.machine()}), Python "
         f"{platform.python_version()}, numpy {np.__version__}, pandas {pd.__version__}, mixupy "
         f"{mixupy.__version__} against mixupy 0.1.2; each figure is the best of two rounds of {args.repeats} "
-        "runs, before and after 0.1.2 runs (0.1.2: best of 3). `ndarray.copy()` copies `df.to_numpy()`, "
+        f"runs, before and after 0.1.2 runs (0.1.2: best of {old_repeats}). `ndarray.copy()` copies `df.to_numpy()`, "
         "which pandas stores column by column, into a C-ordered array (a transposing copy); the same-layout "
         "copy (`copy(order='K')`) is a plain memcpy. Peak extra memory is tracemalloc's peak during the "
         "call, in units of the output's size (the target is at most two outputs beyond the input)."

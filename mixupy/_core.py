@@ -88,10 +88,16 @@ def sample_lambda(alpha: float, size: int, rng: np.random.Generator, *, dominant
 
     ``alpha == 0`` is the limit of Beta(alpha, alpha) as alpha goes to 0: each
     weight is 0 or 1 with equal chance, so every mix is a copy of one source.
-    With ``dominant=True`` each weight becomes ``max(lam, 1 - lam)``.
+    Beta(1, 1) is the uniform law. For ``1 < alpha <= BB_MAX_ALPHA`` the weights
+    come from :func:`beta_symmetric`, else from ``rng.beta``. With
+    ``dominant=True`` each weight becomes ``max(lam, 1 - lam)``.
     """
     if alpha == 0:
         lam = rng.integers(0, 2, size=size).astype(np.float64)
+    elif alpha == 1:
+        lam = rng.random(size)
+    elif 1 < alpha <= BB_MAX_ALPHA:
+        lam = beta_symmetric(alpha, size, rng)
     else:
         lam = rng.beta(alpha, alpha, size=size)
         # For tiny alpha, Beta draws can underflow to 0/0; such a draw is a copy.
@@ -101,6 +107,58 @@ def sample_lambda(alpha: float, size: int, rng: np.random.Generator, *, dominant
     if dominant:
         np.maximum(lam, 1.0 - lam, out=lam)
     return lam
+
+
+# Above this alpha, a + R - W in beta_symmetric loses too many digits to cancellation
+# (its error grows like alpha * 2**-52); Generator.beta takes over.
+BB_MAX_ALPHA = 1e6
+# Cheng's algorithm BB accepts more than 88.6% of its candidates for every a == b > 1.
+_BB_ACCEPTANCE = 0.88
+_LOG4 = float(np.log(4.0))
+
+
+def beta_symmetric(a: float, size: int, rng: np.random.Generator) -> np.ndarray:
+    """``size`` draws from Beta(a, a) for ``a > 1``: Cheng's rejection algorithm BB.
+
+    R. C. H. Cheng (1978), "Generating beta variates with nonintegral shape
+    parameters", Communications of the ACM 21(4), 317-322. Each candidate costs
+    two uniforms, two logarithms and one exponential, all vectorised; NumPy's
+    ``Generator.beta`` draws two gamma variates per value instead, about three
+    times the work. Candidates are made in one batch (enough for the worst
+    acceptance rate) and the first ``size`` accepted are kept, so the result
+    depends on ``rng`` alone.
+    """
+    beta = 1.0 / np.sqrt(a)  # sqrt((a + b - 2) / (2ab - a - b)) with b == a
+    gamma = a + np.sqrt(a)  # a + 1 / beta
+    kept: list[np.ndarray] = []
+    need = size
+    with np.errstate(divide="ignore"):  # log(0) = -inf when u2 == 0: the candidate is then accepted
+        while need > 0:
+            m = int(need / _BB_ACCEPTANCE) + 32
+            u1 = rng.random(m)
+            u1 += 2.0**-54  # in (0, 1), so the logit below is finite
+            u2 = rng.random(m)
+            v = np.divide(u1, 1.0 - u1)
+            np.log(v, out=v)
+            v *= beta  # V = beta * logit(U1)
+            w = np.exp(v)
+            w *= a  # W = a * exp(V)
+            t = np.multiply(u1, u1, out=u1)
+            t *= u2
+            np.log(t, out=t)  # T = log(U1^2 U2)
+            r = np.multiply(v, gamma, out=v)
+            r -= _LOG4  # R = gamma * V - log 4
+            s = r + a
+            s -= w  # S = a + R - W
+            a_plus_w = np.add(w, a, out=u2)
+            accept = s >= t  # implies Cheng's squeeze S + 1 + log 5 >= 5 Z, so that step is not needed
+            rest = np.flatnonzero(~accept)
+            accept[rest] = r[rest] + 2 * a * np.log(2 * a / a_plus_w[rest]) >= t[rest]
+            x = w[accept]
+            x /= a_plus_w[accept]
+            kept.append(x[:need])
+            need -= kept[-1].shape[0]
+    return kept[0] if len(kept) == 1 else np.concatenate(kept)
 
 
 def draw_first(n: int, size: int, rng: np.random.Generator) -> tuple[np.ndarray, int]:
@@ -217,89 +275,57 @@ def draw_partners(
     return Draw(first=first, second=second, lam=lam, tiles=tiles)
 
 
-# Rows per step of the column kernel: the step's temporaries (1 MiB each in float64)
-# stay in the core's L2 cache while the gathered column stays in L3.
+# Rows per step of the column kernel: a step's temporaries (1 MiB each in float64)
+# stay in the core's caches while the column being gathered from stays in L3.
 MIX_CHUNK = 1 << 17
-# From this many columns on, each step's partner positions are sorted once and every
-# column is gathered in address order (streaming, not random), then put back in row order.
-SORTED_GATHER_MIN_COLUMNS = 4
-
-
-@dataclass(frozen=True)
-class _Step:
-    """One step of the column kernel: rows ``start:stop`` and, optionally, their sorted partners."""
-
-    start: int
-    stop: int
-    order: np.ndarray | None = None  # second[start:stop][order] is sorted
-    sorted_second: np.ndarray | None = None
-
-
-def _plan(d: Draw, sort: bool) -> list[_Step]:
-    """The kernel's steps; with ``sort``, each step's partners sorted (once, for every column)."""
-    steps = [_Step(start, min(len(d), start + MIX_CHUNK)) for start in range(0, len(d), MIX_CHUNK)]
-    if not sort:
-        return steps
-
-    def work(k: int) -> None:
-        step = steps[k]
-        order = np.argsort(d.second[step.start : step.stop])
-        steps[k] = _Step(step.start, step.stop, order, d.second[step.start : step.stop][order])
-
-    run_parallel(work, len(steps), len(d) * 16)
-    return steps
 
 
 def _mix_column(
     column: np.ndarray,
     d: Draw,
-    lam: np.ndarray,
+    weights: tuple[np.ndarray, np.ndarray],
     out: np.ndarray,
-    steps: list[_Step],
-    scratch: tuple[np.ndarray, np.ndarray, np.ndarray],
-) -> bool:
-    """``out[:] = lam * column[first] + (1 - lam) * column[second]``, a step of rows at a time.
+    rows: range,
+    scratch: np.ndarray,
+) -> float:
+    """``out[r] = lam[r] * column[first[r]] + (1 - lam[r]) * column[second[r]]`` for ``r`` in ``rows``.
 
-    ``scratch`` holds three buffers of at least :data:`MIX_CHUNK` values.
-    First sources inside the draw's full passes (``tiles``) are read in place.
-    With ``d.tiles >= 1`` (every row is a first source), returns False when the
-    column is not all finite: its sum, taken while each chunk is in cache, is
-    NaN or infinite. That checks the whole input at no extra pass over memory.
-    (An overflowing sum of finite values also returns False: the caller then
-    looks closer.) With ``d.tiles == 0`` the result says nothing.
+    ``weights`` is ``(lam, 1 - lam)`` in the dtype of ``out``, ``scratch`` a
+    buffer of ``min(len(d), MIX_CHUNK)`` values of that dtype. Columns of a
+    narrower dtype (integers and bools into float64) are cast by the arithmetic,
+    a step at a time, never copied whole. First
+    sources inside the draw's full passes (``tiles``) are read in place.
+
+    Returns the float64 sum of ``column`` over ``rows`` that lie in the first
+    pass. Reading those values once up front is what puts the column in cache
+    for the random gathers that follow; the sum is a check for free: when
+    ``d.tiles >= 1``, the calls for a column cover the first pass once, and the
+    column is all finite when the total of their sums is (an overflowing sum of
+    finite values reads as not finite: the caller then looks closer).
     """
-    if column.dtype != out.dtype:
-        column = column.astype(out.dtype)
-    tmp, mtmp, gathered = scratch
+    lam, rest = weights
     n = column.shape[0]
     in_place = d.tiles * n
-    check = column.dtype.kind == "f"
     total = 0.0
-    for step in steps:
-        start, stop = step.start, step.stop
-        rows = slice(start, stop)
-        o, t, m = out[rows], tmp[: stop - start], mtmp[: stop - start]
+    if rows.start < min(n, rows.stop):
+        total = float(np.add.reduce(column[rows.start : min(n, rows.stop)], dtype=np.float64))
+    # Gathers land in ``gathered``, in the column's dtype; then the arithmetic casts them.
+    cast = column.dtype != out.dtype
+    gathered = np.empty_like(scratch, dtype=column.dtype) if cast else scratch
+    for start in range(rows.start, rows.stop, MIX_CHUNK):
+        stop = min(rows.stop, start + MIX_CHUNK)
+        step = slice(start, stop)
+        o, t, g = out[step], scratch[: stop - start], gathered[: stop - start]
         offset = start % n
         if stop <= in_place and offset + (stop - start) <= n:  # rows offset.. of one full pass
-            source = column[offset : offset + (stop - start)]
-            np.multiply(source, lam[rows], out=o)
-            if check and start < n:
-                total += float(np.add.reduce(source, dtype=np.float64))
+            np.multiply(column[offset : offset + (stop - start)], lam[step], out=o)
         else:
-            np.take(column, d.first[rows], out=t, mode="clip")
-            np.multiply(t, lam[rows], out=o)
-            if check and start < min(n, in_place):  # a chunk that straddles the end of the first pass
-                total += float(np.add.reduce(column[start : min(n, stop)], dtype=np.float64))
-        if step.order is None or step.sorted_second is None:
-            np.take(column, d.second[rows], out=t, mode="clip")
-        else:  # gather in address order, then put each value back in its row
-            g = gathered[: stop - start]
-            np.take(column, step.sorted_second, out=g, mode="clip")
-            t[step.order] = g
-        np.subtract(1.0, d.lam[rows], out=m)  # the same (1 - lam) in float64, then cast, at any chunking
-        t *= m
+            np.take(column, d.first[step], out=g, mode="clip")
+            np.multiply(g, lam[step], out=o)
+        np.take(column, d.second[step], out=g, mode="clip")
+        np.multiply(g, rest[step], out=t)
         o += t
-    return bool(np.isfinite(total))
+    return total
 
 
 def mix_columns(
@@ -315,33 +341,53 @@ def mix_columns(
     Returns an array of shape ``(len(columns), rows)`` in ``dtype``, C-ordered,
     so that its transpose is a column-major table. With ``keep_originals`` the
     first ``n`` entries of each row are the source values, the mixed ones follow.
-    Each column is finished before the next, so the column being gathered from
-    stays in cache; two threads share the columns. When ``finite`` is a list, it
-    receives, per column, whether the column was all finite (see :func:`_mix_column`).
+
+    Columns are mixed one after another. Two threads share each column, each
+    taking half of its synthetic rows, so one column at a time is gathered from
+    and it stays in the shared cache. (Sorting the partners so that they are
+    gathered in address order was measured too: the sort costs more than it
+    saves, even for columns larger than the cache.) When ``finite`` is a list
+    and ``d.tiles >= 1``, it receives, per column, whether the column was all
+    finite (see :func:`_mix_column`); otherwise its entries say nothing.
     """
     n = columns[0].shape[0] if columns else 0
     offset = n if keep_originals else 0
+    # A column whose arithmetic with ``dtype`` would run in a wider type (float64 or int64
+    # into float32) is cast first, so each value is rounded to ``dtype`` before it is mixed.
+    columns = [c if np.result_type(c.dtype, dtype) == dtype else c.astype(dtype) for c in columns]
     out = np.empty((len(columns), offset + len(d)), dtype=dtype)
-    lam = d.lam.astype(dtype, copy=False)
-    n_threads = 2
-    steps = _plan(d, sort=len(columns) >= SORTED_GATHER_MIN_COLUMNS)
-    size = min(len(d), MIX_CHUNK)
-    flags = [True] * len(columns)
+    # The weights in the output's dtype, each thread filling its share; (1 - lam) is taken in
+    # float64, then cast, so every path gives the same numbers.
+    lam = d.lam if d.lam.dtype == dtype else np.empty(len(d), dtype=dtype)
+    rest = np.empty(len(d), dtype=dtype)
+    # Each thread's share: a range of synthetic rows (whole steps) and a range of originals.
+    n_steps = -(-len(d) // MIX_CHUNK)
+    n_threads = min(2, n_steps)
+    cuts = [min(len(d), (k * n_steps // n_threads) * MIX_CHUNK) for k in range(n_threads + 1)]
+    shares = [range(cuts[k], cuts[k + 1]) for k in range(n_threads)]
+    edges = [0] + [min(n, cut) for cut in cuts[1:-1]] + [n]  # the originals: all n of them, shared alike
+    originals = [slice(edges[k], edges[k + 1]) for k in range(n_threads)]
+    totals = np.zeros((n_threads, len(columns)))
 
     def work(k: int) -> None:
-        scratch = (np.empty(size, dtype=dtype), np.empty(size, dtype=dtype), np.empty(size, dtype=dtype))
+        rows = slice(shares[k].start, shares[k].stop)
+        if lam is not d.lam:
+            lam[rows] = d.lam[rows]
+        np.subtract(1.0, d.lam[rows], out=rest[rows])
+        scratch = np.empty(min(len(d), MIX_CHUNK), dtype=dtype)
         # NaN and infinity are reported through ``finite``, not as NumPy warnings; a sum of huge
         # finite values may overflow, which the caller's full check then clears. errstate is set
         # here, in the worker: it does not pass from the calling thread to the pool's threads.
         with np.errstate(invalid="ignore", over="ignore"):
-            for j in range(k, len(columns), n_threads):
+            for j, column in enumerate(columns):
                 if keep_originals:
-                    out[j, :n] = columns[j]
-                flags[j] = _mix_column(columns[j], d, lam, out[j, offset:], steps, scratch)
+                    out[j, originals[k]] = column[originals[k]]
+                totals[k, j] = _mix_column(column, d, (lam, rest), out[j, offset:], shares[k], scratch)
 
-    run_parallel(work, min(n_threads, len(columns)), len(d) * len(columns))
+    run_parallel(work, n_threads, len(d) * len(columns))
     if finite is not None:
-        finite[:] = flags
+        with np.errstate(invalid="ignore", over="ignore"):
+            finite[:] = np.isfinite(totals.sum(axis=0)).tolist()
     return out
 
 

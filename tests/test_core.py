@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import numpy as np
 import pytest
+from scipy import stats
 
 from mixupy import _core
 
@@ -132,15 +138,99 @@ def test_column_kernel_any_chunking(monkeypatch: pytest.MonkeyPatch, chunk: int)
 
 
 @pytest.mark.parametrize("chunk", [1, 3, 7, 64, 1 << 17])
-@pytest.mark.parametrize("n_columns", [_core.SORTED_GATHER_MIN_COLUMNS - 1, _core.SORTED_GATHER_MIN_COLUMNS, 9])
-def test_sorted_gather_gives_the_same_numbers(monkeypatch: pytest.MonkeyPatch, chunk: int, n_columns: int) -> None:
-    """With enough columns the partners are gathered in address order; the result is bit-for-bit the same."""
+@pytest.mark.parametrize("n_columns", [1, 2, 9])
+def test_rows_shared_between_threads_give_exact_numbers(
+    monkeypatch: pytest.MonkeyPatch, chunk: int, n_columns: int
+) -> None:
+    """Each thread takes half of every column's steps; the result is bit for bit the formula."""
     monkeypatch.setattr(_core, "MIX_CHUNK", chunk)
+    monkeypatch.setattr(_core, "_PARALLEL_MIN_VALUES", 1)  # two threads even for this small work
     rng = np.random.default_rng(13)
     columns = [rng.standard_normal(50) for _ in range(n_columns)]
     d = _core.draw(50, 120, 0.5, rng)
     out = _core.mix_columns(columns, d, np.dtype(np.float64))
     for j, column in enumerate(columns):
         np.testing.assert_array_equal(out[j], d.lam * column[d.first] + (1 - d.lam) * column[d.second])
-    steps = _core._plan(d, sort=n_columns >= _core.SORTED_GATHER_MIN_COLUMNS)
-    assert all((s.order is not None) == (n_columns >= _core.SORTED_GATHER_MIN_COLUMNS) for s in steps)
+
+
+def test_integer_and_bool_columns_are_cast_as_they_are_mixed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Integer and bool columns give the numbers of their float64 copies, at any chunking."""
+    monkeypatch.setattr(_core, "MIX_CHUNK", 3)
+    rng = np.random.default_rng(14)
+    ints = rng.integers(-1000, 1000, size=20)
+    flags = rng.integers(0, 2, size=20).astype(bool)
+    d = _core.draw(20, 45, 2.0, rng)
+    finite: list[bool] = []
+    out = _core.mix_columns([ints, flags, ints.astype(np.int8)], d, np.dtype(np.float64), finite=finite)
+    assert finite == [True, True, True]
+    for j, column in enumerate([ints, flags, ints.astype(np.int8)]):
+        as_float = column.astype(np.float64)
+        np.testing.assert_array_equal(out[j], d.lam * as_float[d.first] + (1 - d.lam) * as_float[d.second])
+
+
+@pytest.mark.parametrize("size", [3, 10, 25])
+def test_keep_originals_whatever_the_split(monkeypatch: pytest.MonkeyPatch, size: int) -> None:
+    """The originals are all copied, also when the synthetic rows are fewer than the originals."""
+    monkeypatch.setattr(_core, "MIX_CHUNK", 4)  # 1, 3 or 7 steps, shared between two threads
+    monkeypatch.setattr(_core, "_PARALLEL_MIN_VALUES", 1)
+    rng = np.random.default_rng(21)
+    columns = [rng.standard_normal(10) for _ in range(3)]
+    d = _core.draw(10, size, 2.0, rng)
+    out = _core.mix_columns(columns, d, np.dtype(np.float64), keep_originals=True)
+    for j, column in enumerate(columns):
+        np.testing.assert_array_equal(out[j, :10], column)
+        np.testing.assert_array_equal(out[j, 10:], d.lam * column[d.first] + (1 - d.lam) * column[d.second])
+
+
+@pytest.mark.parametrize("alpha", [1.0001, 1.5, 4.0, 50.0, 1e4, _core.BB_MAX_ALPHA])
+def test_cheng_bb_draws_follow_beta(alpha: float) -> None:
+    """Above alpha = 1, lam comes from Cheng's algorithm BB: a KS test against Beta(alpha, alpha)."""
+    lam = _core.sample_lambda(alpha, 20_000, np.random.default_rng(31))
+    assert lam.shape == (20_000,) and lam.min() > 0 and lam.max() < 1
+    assert stats.kstest(lam, stats.beta(alpha, alpha).cdf).pvalue > 1e-3
+    # the test has power: a nearby wrong alpha is rejected on the same draws
+    assert stats.kstest(lam, stats.beta(alpha * 1.5, alpha * 1.5).cdf).pvalue < 1e-3
+
+
+def test_cheng_bb_tops_up_when_too_few_are_accepted(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A batch with too few accepted candidates is topped up by further batches, still Beta distributed."""
+    monkeypatch.setattr(_core, "_BB_ACCEPTANCE", 1.0)  # first batch: size + 32 candidates, about 9% rejected
+    batches: list[int] = []
+
+    class Counting:  # a generator that records how many uniforms each call asks for
+        def __init__(self) -> None:
+            self.rng = np.random.default_rng(32)
+
+        def random(self, size: int) -> np.ndarray:
+            batches.append(size)
+            return self.rng.random(size)
+
+    lam = _core.beta_symmetric(4.0, 20_000, Counting())  # type: ignore[arg-type]
+    assert lam.shape == (20_000,)
+    assert len(batches) > 2  # two calls per batch: more than one batch was needed
+    assert stats.kstest(lam, stats.beta(4.0, 4.0).cdf).pvalue > 1e-3
+
+
+def test_alpha_one_is_uniform() -> None:
+    lam = _core.sample_lambda(1.0, 20_000, np.random.default_rng(33))
+    assert stats.kstest(lam, stats.uniform().cdf).pvalue > 1e-3
+    assert stats.kstest(lam, stats.beta(1.5, 1.5).cdf).pvalue < 1e-3
+
+
+def test_beta_benchmark_runs_quick() -> None:
+    """benchmarks/bench_beta.py --quick times both samplers and prints a KS p-value per alpha."""
+    root = Path(__file__).resolve().parent.parent
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    done = subprocess.run(
+        [sys.executable, str(root / "benchmarks" / "bench_beta.py"), "--quick", "--repeats", "2"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=300,
+    )
+    rows = [line for line in done.stdout.splitlines() if line.startswith("| ") and "ms |" in line]
+    assert len(rows) == 5
+    assert any("Cheng's BB" in row for row in rows) and any("uniform" in row for row in rows)
+    p_values = [float(row.rstrip(" |").rsplit("|", 1)[1]) for row in rows]
+    assert min(p_values) > 1e-3
