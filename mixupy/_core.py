@@ -83,8 +83,10 @@ class Draw:
         return int(self.lam.shape[0])
 
 
-def sample_lambda(alpha: float, size: int, rng: np.random.Generator, *, dominant: bool = False) -> np.ndarray:
-    """Draw ``size`` weights from Beta(alpha, alpha).
+def sample_lambda(
+    alpha: float, size: int, rng: np.random.Generator, *, dominant: bool = False, out: np.ndarray | None = None
+) -> np.ndarray:
+    """Draw ``size`` weights from Beta(alpha, alpha), into ``out`` when given (float64).
 
     ``alpha == 0`` is the limit of Beta(alpha, alpha) as alpha goes to 0: each
     weight is 0 or 1 with equal chance, so every mix is a copy of one source.
@@ -92,14 +94,15 @@ def sample_lambda(alpha: float, size: int, rng: np.random.Generator, *, dominant
     come from :func:`beta_symmetric`, else from ``rng.beta``. With
     ``dominant=True`` each weight becomes ``max(lam, 1 - lam)``.
     """
+    lam = np.empty(size) if out is None else out
     if alpha == 0:
-        lam = rng.integers(0, 2, size=size).astype(np.float64)
+        lam[:] = rng.integers(0, 2, size=size)
     elif alpha == 1:
-        lam = rng.random(size)
+        rng.random(out=lam)
     elif 1 < alpha <= BB_MAX_ALPHA:
-        lam = beta_symmetric(alpha, size, rng)
+        beta_symmetric(alpha, size, rng, out=lam)
     else:
-        lam = rng.beta(alpha, alpha, size=size)
+        lam[:] = rng.beta(alpha, alpha, size=size)
         # For tiny alpha, Beta draws can underflow to 0/0; such a draw is a copy.
         bad = np.isnan(lam)
         if bad.any():
@@ -114,51 +117,64 @@ def sample_lambda(alpha: float, size: int, rng: np.random.Generator, *, dominant
 BB_MAX_ALPHA = 1e6
 # Cheng's algorithm BB accepts more than 88.6% of its candidates for every a == b > 1.
 _BB_ACCEPTANCE = 0.88
+# Candidates per batch (a draw chunk of DRAW_CHUNK rows needs one): the temporaries stay in cache.
+_BB_BATCH = 1 << 17
 _LOG4 = float(np.log(4.0))
 
 
-def beta_symmetric(a: float, size: int, rng: np.random.Generator) -> np.ndarray:
-    """``size`` draws from Beta(a, a) for ``a > 1``: Cheng's rejection algorithm BB.
+def beta_symmetric(a: float, size: int, rng: np.random.Generator, *, out: np.ndarray | None = None) -> np.ndarray:
+    """``size`` draws from Beta(a, a) for ``a > 1``, into ``out`` when given: Cheng's algorithm BB.
 
     R. C. H. Cheng (1978), "Generating beta variates with nonintegral shape
     parameters", Communications of the ACM 21(4), 317-322. Each candidate costs
     two uniforms, two logarithms and one exponential, all vectorised; NumPy's
-    ``Generator.beta`` draws two gamma variates per value instead, about three
-    times the work. Candidates are made in one batch (enough for the worst
-    acceptance rate) and the first ``size`` accepted are kept, so the result
-    depends on ``rng`` alone.
+    ``Generator.beta`` draws two gamma variates per value instead. Candidates
+    are made in batches of at most :data:`_BB_BATCH` (their temporaries then
+    stay in cache), each batch sized for the worst acceptance rate, and accepted
+    ones are kept in order until there are ``size``: the result depends on
+    ``rng`` alone.
     """
     beta = 1.0 / np.sqrt(a)  # sqrt((a + b - 2) / (2ab - a - b)) with b == a
     gamma = a + np.sqrt(a)  # a + 1 / beta
-    kept: list[np.ndarray] = []
-    need = size
+    if out is None:
+        out = np.empty(size)
+    # One workspace for every batch: fresh temporaries this large would each be mapped
+    # and page-faulted anew by the allocator, which costs as much as the arithmetic.
+    m = min(_BB_BATCH, int(size / _BB_ACCEPTANCE) + 32)
+    work = np.empty((4, m))
+    accept = np.empty(m, dtype=bool)
+    filled = 0
     with np.errstate(divide="ignore"):  # log(0) = -inf when u2 == 0: the candidate is then accepted
-        while need > 0:
-            m = int(need / _BB_ACCEPTANCE) + 32
-            u1 = rng.random(m)
+        while filled < size:
+            m = min(m, int((size - filled) / _BB_ACCEPTANCE) + 32)
+            u1, u2, v, w = work[:, :m]
+            ok = accept[:m]
+            rng.random(out=u1)
             u1 += 2.0**-54  # in (0, 1), so the logit below is finite
-            u2 = rng.random(m)
-            v = np.divide(u1, 1.0 - u1)
+            rng.random(out=u2)
+            np.subtract(1.0, u1, out=v)
+            np.divide(u1, v, out=v)
             np.log(v, out=v)
             v *= beta  # V = beta * logit(U1)
-            w = np.exp(v)
+            np.exp(v, out=w)
             w *= a  # W = a * exp(V)
             t = np.multiply(u1, u1, out=u1)
             t *= u2
             np.log(t, out=t)  # T = log(U1^2 U2)
             r = np.multiply(v, gamma, out=v)
             r -= _LOG4  # R = gamma * V - log 4
-            s = r + a
+            s = np.add(r, a, out=u2)
             s -= w  # S = a + R - W
-            a_plus_w = np.add(w, a, out=u2)
-            accept = s >= t  # implies Cheng's squeeze S + 1 + log 5 >= 5 Z, so that step is not needed
-            rest = np.flatnonzero(~accept)
-            accept[rest] = r[rest] + 2 * a * np.log(2 * a / a_plus_w[rest]) >= t[rest]
-            x = w[accept]
-            x /= a_plus_w[accept]
-            kept.append(x[:need])
-            need -= kept[-1].shape[0]
-    return kept[0] if len(kept) == 1 else np.concatenate(kept)
+            np.greater_equal(s, t, out=ok)  # implies Cheng's squeeze S + 1 + log 5 >= 5 Z: not needed
+            rest = np.flatnonzero(~ok)
+            ok[rest] = r[rest] + 2 * a * np.log(2 * a / (a + w[rest])) >= t[rest]
+            kept = np.flatnonzero(ok)[: size - filled]
+            x = out[filled : filled + kept.shape[0]]
+            np.take(w, kept, out=x)
+            np.add(x, a, out=v[: x.shape[0]])
+            x /= v[: x.shape[0]]  # X = W / (a + W)
+            filled += x.shape[0]
+    return out
 
 
 def draw_first(n: int, size: int, rng: np.random.Generator) -> tuple[np.ndarray, int]:
@@ -267,7 +283,7 @@ def draw_partners(
         chunk_rng = np.random.default_rng(seeds[k])
         rows = slice(k * DRAW_CHUNK, (k + 1) * DRAW_CHUNK)
         second[rows] = partners.sample(first[rows], chunk_rng)
-        lam[rows] = sample_lambda(alpha, second[rows].shape[0], chunk_rng, dominant=dominant)
+        sample_lambda(alpha, second[rows].shape[0], chunk_rng, dominant=dominant, out=lam[rows])
         # A row paired with itself gets weight 1, so the copy is exact (lam*x + (1-lam)*x may not be).
         lam[rows][second[rows] == first[rows]] = 1.0
 
@@ -286,12 +302,13 @@ def _mix_column(
     weights: tuple[np.ndarray, np.ndarray],
     out: np.ndarray,
     rows: range,
-    scratch: np.ndarray,
+    buffers: dict[np.dtype, np.ndarray],
 ) -> float:
     """``out[r] = lam[r] * column[first[r]] + (1 - lam[r]) * column[second[r]]`` for ``r`` in ``rows``.
 
-    ``weights`` is ``(lam, 1 - lam)`` in the dtype of ``out``, ``scratch`` a
-    buffer of ``min(len(d), MIX_CHUNK)`` values of that dtype. Columns of a
+    ``weights`` is ``(lam, 1 - lam)`` in the dtype of ``out``. ``buffers`` maps
+    dtypes to the caller's scratch buffers of ``min(len(d), MIX_CHUNK)`` values;
+    it must hold one of the output's dtype, and one of the column's is added. Columns of a
     narrower dtype (integers and bools into float64) are cast by the arithmetic,
     a step at a time, never copied whole. First
     sources inside the draw's full passes (``tiles``) are read in place.
@@ -310,8 +327,10 @@ def _mix_column(
     if rows.start < min(n, rows.stop):
         total = float(np.add.reduce(column[rows.start : min(n, rows.stop)], dtype=np.float64))
     # Gathers land in ``gathered``, in the column's dtype; then the arithmetic casts them.
-    cast = column.dtype != out.dtype
-    gathered = np.empty_like(scratch, dtype=column.dtype) if cast else scratch
+    scratch = buffers[out.dtype]
+    if column.dtype not in buffers:
+        buffers[column.dtype] = np.empty_like(scratch, dtype=column.dtype)
+    gathered = buffers[column.dtype]
     for start in range(rows.start, rows.stop, MIX_CHUNK):
         stop = min(rows.stop, start + MIX_CHUNK)
         step = slice(start, stop)
@@ -374,7 +393,7 @@ def mix_columns(
         if lam is not d.lam:
             lam[rows] = d.lam[rows]
         np.subtract(1.0, d.lam[rows], out=rest[rows])
-        scratch = np.empty(min(len(d), MIX_CHUNK), dtype=dtype)
+        buffers = {dtype: np.empty(min(len(d), MIX_CHUNK), dtype=dtype)}  # reused for every column
         # NaN and infinity are reported through ``finite``, not as NumPy warnings; a sum of huge
         # finite values may overflow, which the caller's full check then clears. errstate is set
         # here, in the worker: it does not pass from the calling thread to the pool's threads.
@@ -382,7 +401,7 @@ def mix_columns(
             for j, column in enumerate(columns):
                 if keep_originals:
                     out[j, originals[k]] = column[originals[k]]
-                totals[k, j] = _mix_column(column, d, (lam, rest), out[j, offset:], shares[k], scratch)
+                totals[k, j] = _mix_column(column, d, (lam, rest), out[j, offset:], shares[k], buffers)
 
     run_parallel(work, n_threads, len(d) * len(columns))
     if finite is not None:

@@ -201,9 +201,9 @@ def test_cheng_bb_tops_up_when_too_few_are_accepted(monkeypatch: pytest.MonkeyPa
         def __init__(self) -> None:
             self.rng = np.random.default_rng(32)
 
-        def random(self, size: int) -> np.ndarray:
-            batches.append(size)
-            return self.rng.random(size)
+        def random(self, *, out: np.ndarray) -> np.ndarray:
+            batches.append(out.shape[0])
+            return self.rng.random(out=out)
 
     lam = _core.beta_symmetric(4.0, 20_000, Counting())  # type: ignore[arg-type]
     assert lam.shape == (20_000,)
