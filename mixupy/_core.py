@@ -94,19 +94,21 @@ def sample_lambda(
     come from :func:`beta_symmetric`, else from ``rng.beta``. With
     ``dominant=True`` each weight becomes ``max(lam, 1 - lam)``.
     """
-    lam = np.empty(size) if out is None else out
     if alpha == 0:
-        lam[:] = rng.integers(0, 2, size=size)
+        lam = rng.integers(0, 2, size=size).astype(np.float64)
     elif alpha == 1:
-        rng.random(out=lam)
+        lam = rng.random(out=np.empty(size) if out is None else out)
     elif 1 < alpha <= BB_MAX_ALPHA:
-        beta_symmetric(alpha, size, rng, out=lam)
+        lam = beta_symmetric(alpha, size, rng, out=out)
     else:
-        lam[:] = rng.beta(alpha, alpha, size=size)
+        lam = rng.beta(alpha, alpha, size=size)
         # For tiny alpha, Beta draws can underflow to 0/0; such a draw is a copy.
         bad = np.isnan(lam)
         if bad.any():
             lam[bad] = rng.integers(0, 2, size=int(bad.sum()))
+    if out is not None and lam is not out:
+        out[:] = lam
+        lam = out
     if dominant:
         np.maximum(lam, 1.0 - lam, out=lam)
     return lam
