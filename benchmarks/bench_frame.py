@@ -2,9 +2,10 @@
 
 mixupy 0.1.2 runs in its own virtual environment (made on first use under
 benchmarks/.venv-mixupy-0.1.2, with the same numpy and pandas versions as here).
-Every timing is the best of several repeats, taken in the same run on the same
-data. Peak memory is measured with tracemalloc in a fresh process per case.
-The figures are written into docs/benchmarks.md between markers.
+The contenders take turns, round after round, so that a slow spell of the machine
+hits them alike; every timing is the best over all rounds, on the same data. Peak
+memory is measured with tracemalloc in a fresh process per case. The figures are
+written into docs/benchmarks.md between markers.
 
     python benchmarks/bench_frame.py            # full size, writes the docs
     python benchmarks/bench_frame.py --quick    # small sizes, prints only
@@ -48,18 +49,19 @@ def old_python() -> Path:
 
 OLD_TIMER = textwrap.dedent(
     """
-    import json, sys, time, numpy as np, pandas as pd
+    import sys, time, numpy as np, pandas as pd
     from mixupy import mixup
     import mixupy
     assert mixupy.__version__ == "0.1.2", mixupy.__version__
     df = pd.DataFrame(np.load(sys.argv[1]))
     df.columns = [f"c{i}" for i in range(df.shape[1])]
-    best = float("inf")
-    for _ in range(int(sys.argv[2])):
-        t = time.perf_counter(); mixup(df); best = min(best, time.perf_counter() - t)
-    print(json.dumps(best))
+    mixup(df.iloc[:100])  # warm up
+    print("ready", flush=True)
+    for line in sys.stdin:  # one timed call per line received
+        t = time.perf_counter(); mixup(df); print(time.perf_counter() - t, flush=True)
     """
 )
+
 
 MEMORY_PROBE = textwrap.dedent(
     """
@@ -97,7 +99,9 @@ def measure_memory(python: Path, path: Path, kind: str, env: dict[str, str]) -> 
     return result
 
 
-def run_case(n: int, k: int, repeats: int, old_repeats: int, python_old: Path) -> dict[str, float]:
+def run_case(n: int, k: int, rounds: int, repeats: int, python_old: Path) -> dict[str, float]:
+    """Time one shape: ``rounds`` rounds, each timing every contender, so that a slow spell of the
+    machine hits all of them alike; each figure is the best over all rounds."""
     from mixupy import mixup
 
     WORK.mkdir(exist_ok=True)
@@ -108,23 +112,32 @@ def run_case(n: int, k: int, repeats: int, old_repeats: int, python_old: Path) -
     array = df.to_numpy()  # the frame's own values, column-major as pandas stores them
     mixup(df.iloc[:100], random_state=0)  # warm up
 
-    # ndarray.copy() of df.to_numpy() (Fortran-ordered) writes a C-ordered array: a transposing copy.
-    # A copy in the same layout is a plain memcpy, the fastest anything that writes every value can be.
-    t_copy = best_of(array.copy, repeats)
-    t_memcpy = best_of(lambda: array.copy(order="K"), repeats)
-    t_new = best_of(lambda: mixup(df, random_state=1), repeats)
-    done = subprocess.run(
-        [str(python_old), "-c", OLD_TIMER, str(path), str(old_repeats)],
-        capture_output=True,
+    old = subprocess.Popen(
+        [str(python_old), "-c", OLD_TIMER, str(path)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
         text=True,
         env=old_env(),
-        cwd=WORK,
-        check=True,
+        cwd=WORK,  # `python -c` puts the working directory first on sys.path
     )
-    t_old = float(json.loads(done.stdout))
-    t_copy = min(t_copy, best_of(array.copy, repeats))  # once more after, against drift
-    t_memcpy = min(t_memcpy, best_of(lambda: array.copy(order="K"), repeats))
-    t_new = min(t_new, best_of(lambda: mixup(df, random_state=1), repeats))
+    assert old.stdin is not None and old.stdout is not None
+    if old.stdout.readline().strip() != "ready":
+        raise RuntimeError("the mixupy 0.1.2 timer did not start")
+    best = dict.fromkeys(["copy_s", "memcpy_s", "new_s", "old_s"], float("inf"))
+    try:
+        for _ in range(rounds):
+            # ndarray.copy() of df.to_numpy() (Fortran-ordered) writes a C-ordered array: a transposing
+            # copy. A copy in the same layout is a plain memcpy, the fastest anything that writes every
+            # value can be.
+            best["copy_s"] = min(best["copy_s"], best_of(array.copy, repeats))
+            best["memcpy_s"] = min(best["memcpy_s"], best_of(lambda: array.copy(order="K"), repeats))
+            best["new_s"] = min(best["new_s"], best_of(lambda: mixup(df, random_state=1), repeats))
+            old.stdin.write("go\n")
+            old.stdin.flush()
+            best["old_s"] = min(best["old_s"], float(old.stdout.readline()))
+    finally:
+        old.stdin.close()
+        old.wait()
 
     env_new = {**os.environ, "PYTHONPATH": str(ROOT)}
     mem_new = measure_memory(Path(sys.executable), path, "new", env_new)
@@ -133,10 +146,7 @@ def run_case(n: int, k: int, repeats: int, old_repeats: int, python_old: Path) -
     return {
         "rows": n,
         "cols": k,
-        "copy_s": t_copy,
-        "memcpy_s": t_memcpy,
-        "new_s": t_new,
-        "old_s": t_old,
+        **best,
         "new_peak_extra_over_output": mem_new["peak"] / mem_new["output"],
         "old_peak_extra_over_output": mem_old["peak"] / mem_old["output"],
     }
@@ -162,19 +172,21 @@ def table(results: list[dict[str, float]]) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description="mixup(df) against mixupy 0.1.2 and a plain copy")
     parser.add_argument("--quick", action="store_true", help="small frames, print only, do not write the docs")
-    parser.add_argument("--repeats", type=int, default=11)
+    parser.add_argument("--rounds", type=int, default=6, help="rounds, each timing every contender")
+    parser.add_argument("--repeats", type=int, default=5, help="calls of mixupy and of each copy per round")
     args = parser.parse_args()
     cases = QUICK_CASES if args.quick else FULL_CASES
     python_old = old_python()
-    old_repeats = 2 if args.quick else 5
-    results = [run_case(n, k, args.repeats, old_repeats, python_old) for n, k in cases]
+    rounds = 2 if args.quick else args.rounds
+    results = [run_case(n, k, rounds, args.repeats, python_old) for n, k in cases]
     import mixupy
 
     meta = (
         f"Measured on {os.cpu_count()} cores ({platform.processor() or platform.machine()}), Python "
         f"{platform.python_version()}, numpy {np.__version__}, pandas {pd.__version__}, mixupy "
-        f"{mixupy.__version__} against mixupy 0.1.2; each figure is the best of two rounds of {args.repeats} "
-        f"runs, before and after 0.1.2 runs (0.1.2: best of {old_repeats}). `ndarray.copy()` copies `df.to_numpy()`, "
+        f"{mixupy.__version__} against mixupy 0.1.2. The contenders take turns: {rounds} rounds, each timing "
+        f"{args.repeats} calls of mixupy and of each copy, then one call of 0.1.2 (kept running in its own "
+        "process); each figure is the best over all rounds. `ndarray.copy()` copies `df.to_numpy()`, "
         "which pandas stores column by column, into a C-ordered array (a transposing copy); the same-layout "
         "copy (`copy(order='K')`) is a plain memcpy. Peak extra memory is tracemalloc's peak during the "
         "call, in units of the output's size (the target is at most two outputs beyond the input)."
