@@ -94,6 +94,9 @@ def sample_lambda(
     come from :func:`beta_symmetric`, else from ``rng.beta``. With
     ``dominant=True`` each weight becomes ``max(lam, 1 - lam)``.
     """
+    if out is not None and out.shape != (size,):
+        msg = f"out has shape {out.shape}, expected ({size},)"
+        raise ValueError(msg)
     if alpha == 0:
         lam = rng.integers(0, 2, size=size).astype(np.float64)
     elif alpha == 1:
@@ -125,7 +128,9 @@ _LOG4 = float(np.log(4.0))
 
 
 def beta_symmetric(a: float, size: int, rng: np.random.Generator, *, out: np.ndarray | None = None) -> np.ndarray:
-    """``size`` draws from Beta(a, a) for ``a > 1``, into ``out`` when given: Cheng's algorithm BB.
+    """``size`` draws from Beta(a, a) for ``a > 1``: Cheng's algorithm BB.
+
+    ``out``, when given, is a float64 array of shape ``(size,)`` that receives them.
 
     R. C. H. Cheng (1978), "Generating beta variates with nonintegral shape
     parameters", Communications of the ACM 21(4), 317-322. Each candidate costs
@@ -152,7 +157,8 @@ def beta_symmetric(a: float, size: int, rng: np.random.Generator, *, out: np.nda
             u1, u2, v, w = work[:, :m]
             ok = accept[:m]
             rng.random(out=u1)
-            u1 += 2.0**-54  # in (0, 1), so the logit below is finite
+            u1 += 2.0**-54  # away from 0; from 0.5 on the sum may round up to 1, so also away from 1:
+            np.minimum(u1, 1.0 - 2.0**-53, out=u1)  # now in (0, 1), and the logit below is finite
             rng.random(out=u2)
             np.subtract(1.0, u1, out=v)
             np.divide(u1, v, out=v)
@@ -373,6 +379,10 @@ def mix_columns(
     """
     n = columns[0].shape[0] if columns else 0
     offset = n if keep_originals else 0
+    if len(d) == 0:  # nothing to mix: the originals alone, or no values
+        if finite is not None:
+            finite[:] = [True] * len(columns)  # says nothing, as for any draw with tiles == 0
+        return np.array([c[:offset] for c in columns], dtype=dtype).reshape(len(columns), offset)
     # A column whose arithmetic with ``dtype`` would run in a wider type (float64 or int64
     # into float32) is cast first, so each value is rounded to ``dtype`` before it is mixed.
     columns = [c if np.result_type(c.dtype, dtype) == dtype else c.astype(dtype) for c in columns]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -234,3 +235,40 @@ def test_beta_benchmark_runs_quick() -> None:
     assert any("Cheng's BB" in row for row in rows) and any("uniform" in row for row in rows)
     p_values = [float(row.rstrip(" |").rsplit("|", 1)[1]) for row in rows]
     assert min(p_values) > 1e-3
+
+
+@pytest.mark.parametrize("keep_originals", [True, False])
+def test_an_empty_draw_mixes_nothing(keep_originals: bool) -> None:
+    empty = np.empty(0, dtype=np.intp)
+    d = _core.Draw(first=empty, second=empty, lam=np.empty(0))
+    finite: list[bool] = []
+    out = _core.mix_columns(
+        [np.arange(5.0), np.arange(5)], d, np.dtype(np.float64), keep_originals=keep_originals, finite=finite
+    )
+    expected = np.array([np.arange(5.0), np.arange(5.0)]) if keep_originals else np.empty((2, 0))
+    np.testing.assert_array_equal(out, expected)
+    assert out.shape == expected.shape and len(finite) == 2
+
+
+def test_sample_lambda_checks_out() -> None:
+    with pytest.raises(ValueError, match=r"out has shape \(5,\), expected \(4,\)"):
+        _core.sample_lambda(4.0, 4, np.random.default_rng(0), out=np.empty(5))
+
+
+def test_cheng_bb_at_the_ends_of_the_uniforms() -> None:
+    """u1 at 0 or just below 1 (where adding 2**-54 rounds up to 1) and u2 at 0: finite draws, no warnings."""
+
+    class Ends:  # a generator whose uniforms sit at the edges of [0, 1)
+        def __init__(self) -> None:
+            self.calls = 0
+
+        def random(self, *, out: np.ndarray) -> np.ndarray:
+            pattern = [0.0, 1.0 - 2.0**-53, 0.3, 0.6] if self.calls % 2 == 0 else [0.0, 0.5, 0.2, 0.0]
+            self.calls += 1
+            out[:] = np.resize(pattern, out.shape[0])
+            return out
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        lam = _core.beta_symmetric(3.0, 8, Ends())  # type: ignore[arg-type]
+    assert np.all(np.isfinite(lam)) and lam.min() > 0 and lam.max() < 1
