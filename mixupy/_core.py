@@ -309,17 +309,17 @@ def _mix_column(
     d: Draw,
     weights: tuple[np.ndarray, np.ndarray],
     out: np.ndarray,
-    rows: range,
+    rows: slice,
     buffers: dict[np.dtype, np.ndarray],
 ) -> float:
     """``out[r] = lam[r] * column[first[r]] + (1 - lam[r]) * column[second[r]]`` for ``r`` in ``rows``.
 
     ``weights`` is ``(lam, 1 - lam)`` in the dtype of ``out``. ``buffers`` maps
     dtypes to the caller's scratch buffers of ``min(len(d), MIX_CHUNK)`` values;
-    it must hold one of the output's dtype, and one of the column's is added. Columns of a
-    narrower dtype (integers and bools into float64) are cast by the arithmetic,
-    a step at a time, never copied whole. First
-    sources inside the draw's full passes (``tiles``) are read in place.
+    it must hold one of the output's dtype, and one of the column's is added.
+    Columns of a narrower dtype (integers and bools into float64) are cast by
+    the arithmetic, a step at a time, never copied whole. First sources inside
+    the draw's full passes (``tiles``) are read in place.
 
     Returns the float64 sum of ``column`` over ``rows`` that lie in the first
     pass. Reading those values once up front is what puts the column in cache
@@ -395,13 +395,13 @@ def mix_columns(
     n_steps = -(-len(d) // MIX_CHUNK)
     n_threads = min(2, n_steps)
     cuts = [min(len(d), (k * n_steps // n_threads) * MIX_CHUNK) for k in range(n_threads + 1)]
-    shares = [range(cuts[k], cuts[k + 1]) for k in range(n_threads)]
+    shares = [slice(cuts[k], cuts[k + 1]) for k in range(n_threads)]
     edges = [0] + [min(n, cut) for cut in cuts[1:-1]] + [n]  # the originals: all n of them, shared alike
     originals = [slice(edges[k], edges[k + 1]) for k in range(n_threads)]
     totals = np.zeros((n_threads, len(columns)))
 
     def work(k: int) -> None:
-        rows = slice(shares[k].start, shares[k].stop)
+        rows = shares[k]
         if lam is not d.lam:
             lam[rows] = d.lam[rows]
         np.subtract(1.0, d.lam[rows], out=rest[rows])
@@ -413,7 +413,7 @@ def mix_columns(
             for j, column in enumerate(columns):
                 if keep_originals:
                     out[j, originals[k]] = column[originals[k]]
-                totals[k, j] = _mix_column(column, d, (lam, rest), out[j, offset:], shares[k], buffers)
+                totals[k, j] = _mix_column(column, d, (lam, rest), out[j, offset:], rows, buffers)
 
     run_parallel(work, n_threads, len(d) * len(columns))
     if finite is not None:
