@@ -14,11 +14,7 @@ import scipy.sparse
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from imblearn.pipeline import make_pipeline
-from imblearn.utils.estimator_checks import (
-    check_param_validation,
-    estimator_checks_generator,
-    parametrize_with_checks,
-)
+from imblearn.utils.estimator_checks import check_param_validation, estimator_checks_generator
 from scipy import stats
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.dummy import DummyClassifier
@@ -44,7 +40,16 @@ CONFIGURATIONS = [
 ]
 
 
-@parametrize_with_checks(CONFIGURATIONS)
+# imbalanced-learn's ``parametrize_with_checks`` hands pytest a generator, which pytest 9.1 deprecates (and
+# ``filterwarnings = error`` makes fatal). The same checks, from the same generator, listed here first.
+ESTIMATOR_CHECKS = [
+    pytest.param(estimator, check, id=f"{estimator!r}-{check.func.__name__}")
+    for configuration in CONFIGURATIONS
+    for estimator, check in estimator_checks_generator(configuration)
+]
+
+
+@pytest.mark.parametrize(("estimator", "check"), ESTIMATOR_CHECKS)
 def test_imblearn_estimator_checks(estimator: MixupSampler, check: Any) -> None:
     check(estimator)
 
