@@ -21,7 +21,7 @@ import numpy as np
 from _report import best_of, write_section
 from scipy import stats
 
-from mixupy import _core
+from mixupy import _beta, _draw
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
 ALPHAS = [0.2, 1.0, 1.5, 4.0, 20.0]
@@ -40,15 +40,15 @@ def main() -> None:
     for alpha in ALPHAS:
         rng = np.random.default_rng(0)
         with_numpy = functools.partial(rng.beta, alpha, alpha, size=size)
-        with_mixupy = functools.partial(_core.sample_lambda, alpha, size, rng)
+        with_mixupy = functools.partial(_draw.sample_lambda, alpha, size, rng)
         t_numpy = best_of(with_numpy, args.repeats)
         t_mixupy = best_of(with_mixupy, args.repeats)
         t_numpy = min(t_numpy, best_of(with_numpy, args.repeats))  # once more after, against drift
-        lam = _core.sample_lambda(alpha, size, np.random.default_rng(1))
+        lam = _draw.sample_lambda(alpha, size, np.random.default_rng(1))
         p_value = stats.kstest(lam, stats.beta(alpha, alpha).cdf).pvalue
         if alpha == 1:
             method = "uniform"
-        elif 1 < alpha <= _core.BB_MAX_ALPHA:
+        elif 1 < alpha <= _beta.BB_MAX_ALPHA:
             method = "Cheng's BB"
         else:
             method = "`Generator.beta`"

@@ -4,47 +4,68 @@ mixup (Zhang et al., 2017) makes new training examples as convex combinations
 of pairs of examples and of their labels: ``x' = lam * x_i + (1 - lam) * x_j``
 with ``lam ~ Beta(alpha, alpha)``.
 
-``import mixupy`` imports NumPy and pandas only. The names that need an optional
-extra (torch, Dask, imbalanced-learn, Pillow, matplotlib) are listed in
-``_LAZY`` and imported on first use.
+``import mixupy`` itself imports nothing beyond the standard library: every
+public name is listed in ``_LAZY`` and its module is imported on first use
+(``mixupy.mixup`` brings NumPy and pandas; the names that need an optional
+extra, such as torch, Dask, imbalanced-learn, Pillow or matplotlib, bring it).
+So the command line can answer Ctrl-C from its first moment.
 """
 
 from __future__ import annotations
 
 import importlib
+from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Any
-
-from mixupy import datasets
-from mixupy.frame import mixup
 
 __version__ = "1.0.0"
 
 # public name -> module that defines it; imported on first attribute access
-_LAZY: dict[str, str] = {
-    "MixupSampler": "mixupy.sampler",
-    "expand_soft_labels": "mixupy.weights",
-    "mixup_file": "mixupy.stream",
-    "mixup_dask": "mixupy.dask",
-    "MixupGenerator": "mixupy.arrays",
-    "mixup_arrays": "mixupy.arrays",
-    "mixup_streams": "mixupy.arrays",
-    "ImageFolder": "mixupy.images",
-    # torch tensors (extra "torch")
-    "MixupLoss": "mixupy.tensors",
-    "mixup_batch": "mixupy.tensors",
-    "mixup_loss": "mixupy.tensors",
-    "mixup_pairs": "mixupy.tensors",
-    "mixup_lagged": "mixupy.timeseries",
-    "mixup_series_array": "mixupy.timeseries",
-    "mixup_timeseries": "mixupy.timeseries",
-}
+_LAZY: Mapping[str, str] = MappingProxyType(
+    {
+        "mixup": "mixupy.frame",
+        "datasets": "mixupy",
+        "MixupSampler": "mixupy.sampler",
+        "expand_soft_labels": "mixupy.weights",
+        "mixup_file": "mixupy.stream",
+        "mixup_dask": "mixupy.dask",
+        "MixupGenerator": "mixupy.arrays",
+        "mixup_arrays": "mixupy.arrays",
+        "mixup_streams": "mixupy.arrays",
+        "ImageFolder": "mixupy.images",
+        # torch tensors (extra "torch")
+        "MixupLoss": "mixupy.tensors",
+        "mixup_batch": "mixupy.tensors",
+        "mixup_loss": "mixupy.tensors",
+        "mixup_pairs": "mixupy.tensors",
+        "mixup_lagged": "mixupy.timeseries",
+        "mixup_series_array": "mixupy.timeseries",
+        "mixup_timeseries": "mixupy.timeseries",
+    }
+)
 
-__all__ = ["__version__", "datasets", "mixup", *_LAZY]
+__all__ = ["__version__", *_LAZY]
+
+
+# top-level package a lazy module needs -> the extra that installs it
+_EXTRAS: Mapping[str, str] = MappingProxyType(
+    {"torch": "torch", "dask": "dask", "distributed": "dask", "imblearn": "imblearn", "sklearn": "imblearn"}
+)
 
 
 def __getattr__(name: str) -> Any:
     if name in _LAZY:
-        value = getattr(importlib.import_module(_LAZY[name]), name)
+        try:
+            if name == "datasets":  # a sub-package, not a name inside a module
+                return importlib.import_module("mixupy.datasets")
+            module = importlib.import_module(_LAZY[name])
+        except ModuleNotFoundError as error:
+            missing = (error.name or "").split(".")[0]
+            if missing not in _EXTRAS:
+                raise
+            msg = f"mixupy.{name} needs {missing}, which is not installed: pip install 'mixupy[{_EXTRAS[missing]}]'"
+            raise ImportError(msg) from error
+        value = getattr(module, name)
         globals()[name] = value
         return value
     msg = f"module 'mixupy' has no attribute {name!r}"

@@ -8,32 +8,31 @@
 * :func:`mixup_streams` mixes two independently shuffled streams of ``(x, y)``
   batches row by row, as ``tf.data.Dataset.zip`` recipes do.
 
-All three draw each synthetic row's ``lam`` and partner with the kernel in
-:mod:`mixupy._core`, so one seed gives the same mix on every path. Only NumPy is
+All three draw each synthetic row's ``lam`` and partner with
+:mod:`mixupy._draw` and mix with :mod:`mixupy._apply`, so one seed gives the same mix on every path. Only NumPy is
 needed.
 """
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from mixupy import _core
+from mixupy import _apply, _draw
+from mixupy._labels import Labels, check_num_classes_spec, from_arrays
+from mixupy._options import random_source
 from mixupy._validation import (
     check_alpha,
     check_array,
     check_batch_size,
     check_bool,
     check_callable,
-    check_class_codes,
+    check_fits_in_memory,
     check_label_mode,
-    check_num_classes,
     check_positive_int,
-    check_random_state,
-    check_same_length,
 )
 
 __all__ = ["MixupGenerator", "mixup_arrays", "mixup_streams"]
@@ -43,158 +42,10 @@ __all__ = ["MixupGenerator", "mixup_arrays", "mixup_streams"]
 # purpose: see "Default alpha" in docs/arrays.md.
 DEFAULT_ALPHA = 0.2
 
-Labels = Any  # one array, or a list, tuple or dict of arrays (multi-task)
+LabelArrays = Any  # one array, or a list, tuple or dict of arrays (multi-task)
 
 
-@dataclass(frozen=True)
-class LabelSet:
-    """Validated label arrays, one per task, and the container to rebuild them in.
-
-    ``num_classes[k]`` is an int when ``arrays[k]`` holds integer class codes
-    (mixed into one-hot rows), None when its rows are mixed as they are.
-    """
-
-    arrays: tuple[np.ndarray, ...]
-    num_classes: tuple[int | None, ...]
-    keys: tuple[Hashable, ...]
-    container: type | None  # None: one array; list, tuple or dict: multi-task
-
-    def mix(self, d: _core.Draw, dtype: np.dtype, *, dominant: bool) -> Labels:
-        """Apply ``d`` to every label array; integer codes become one-hot rows in ``dtype``."""
-        out = []
-        for array, k in zip(self.arrays, self.num_classes, strict=True):
-            if k is None:
-                out.append(np.take(array, d.first, axis=0) if dominant else _core.mix_rows(array, d))
-            elif dominant:
-                out.append(_one_hot(array[d.first], k, dtype))
-            else:
-                out.append(_core.mix_codes(array, k, d, dtype.type))
-        return self._rebuild(out)
-
-    def concat(self, other: LabelSet, where: str) -> LabelSet:
-        """The rows of ``self`` then those of ``other``, which must have the same structure."""
-        same = (self.container, self.keys, self.num_classes) == (other.container, other.keys, other.num_classes)
-        if not same or any(a.shape[1:] != b.shape[1:] for a, b in zip(self.arrays, other.arrays, strict=True)):
-            msg = (
-                f"the labels of the two streams differ in structure at {where}: "
-                f"{self._describe()} against {other._describe()}."
-            )
-            raise ValueError(msg)
-        arrays = tuple(np.concatenate([a, b]) for a, b in zip(self.arrays, other.arrays, strict=True))
-        return LabelSet(arrays, self.num_classes, self.keys, self.container)
-
-    def _rebuild(self, arrays: list[np.ndarray]) -> Labels:
-        if self.container is None:
-            return arrays[0]
-        if self.container is dict:
-            return dict(zip(self.keys, arrays, strict=True))
-        return self.container(arrays)
-
-    def _describe(self) -> str:
-        shapes = [("codes" if k else "values", a.shape[1:]) for a, k in zip(self.arrays, self.num_classes, strict=True)]
-        kind = "one array" if self.container is None else f"a {self.container.__name__} keyed {list(self.keys)}"
-        return f"{kind} {shapes}"
-
-
-def _one_hot(codes: np.ndarray, n_classes: int, dtype: np.dtype) -> np.ndarray:
-    out = np.zeros((codes.shape[0], n_classes), dtype=dtype)
-    out[np.arange(codes.shape[0]), codes] = 1
-    return out
-
-
-def resolve_labels(y: Any, num_classes: Any, n_rows: int, name: str = "y") -> LabelSet | None:
-    """Validate ``y`` (one array, or a list, tuple or dict of arrays) against ``n_rows`` samples.
-
-    Integer labels of shape ``(n,)`` or ``(n, 1)`` are class codes and need
-    ``num_classes``; any other numeric array is mixed row by row as it is.
-    """
-    if y is None:
-        if num_classes is not None:
-            msg = "`num_classes` describes integer labels, but no labels `y` were given."
-            raise ValueError(msg)
-        return None
-    container: type | None
-    if isinstance(y, dict):
-        container, keys, items = dict, tuple(y), list(y.values())
-    elif _is_multi_task(y):
-        container = list if isinstance(y, list) else tuple
-        keys, items = tuple(range(len(y))), list(y)
-    else:
-        container, keys, items = None, (None,), [y]
-    if not items:
-        msg = f"`{name}` must hold at least one label array; got an empty {type(y).__name__}."
-        raise ValueError(msg)
-    classes = _spread_num_classes(num_classes, container, keys)
-    # a list with one 1-D item per sample, none of them one entry per sample: label rows, not tasks
-    looks_like_rows = (
-        container is list and len(items) == n_rows and all(np.ndim(item) == 1 and len(item) != n_rows for item in items)
-    )
-    arrays: list[np.ndarray] = []
-    for position, (key, item, k) in enumerate(zip(keys, items, classes, strict=True)):
-        label = name if container is None else f"{name}[{key!r}]"
-        array = check_array(item, label)
-        if looks_like_rows:
-            msg = (
-                f"`{name}` is a list of {len(items)} arrays, read as one label array per task, but `{label}` "
-                f"has {array.shape[0]} rows, not one per sample of `x` ({n_rows}). Hint: if `{name}` lists one "
-                f"label row per sample, stack it into one array first: np.stack({name})."
-            )
-            raise ValueError(msg)
-        check_same_length(n_rows, array, label)
-        looks_like_codes = array.ndim == 1 or array.shape[1:] == (1,)
-        if k is None and looks_like_codes and array.dtype.kind in "iu":
-            msg = (
-                f"`{label}` holds integer class labels (shape {array.shape}), which need the number of classes: "
-                f"pass num_classes=... (for example {int(array.max()) + 1}). Hint: for a numeric target mixed as "
-                "it is, pass floats (y.astype(float))."
-            )
-            raise ValueError(msg)
-        if k is not None and looks_like_codes:
-            array = check_class_codes(array, k, label)
-        elif k is not None and array.shape[1:] != (k,):
-            msg = f"`{label}` has rows of shape {array.shape[1:]}, but num_classes={k} asks for ({k},)."
-            raise ValueError(msg)
-        else:
-            k = None  # one-hot or soft rows of the stated width: mixed as they are
-        arrays.append(array)
-        classes[position] = k
-    return LabelSet(tuple(arrays), tuple(classes), keys, container)
-
-
-def _is_multi_task(y: Any) -> bool:
-    """True when ``y`` is a non-empty list or tuple of arrays, one per task.
-
-    Each item must be an array of at least one dimension (NumPy, torch, pandas):
-    NumPy scalars have a ``shape`` too, but a list of numbers is one label array.
-    """
-    return (
-        isinstance(y, (list, tuple))
-        and len(y) > 0
-        and all(isinstance(getattr(item, "ndim", None), int) and item.ndim >= 1 for item in y)
-    )
-
-
-def _spread_num_classes(num_classes: Any, container: type | None, keys: tuple[Hashable, ...]) -> list[int | None]:
-    """One ``num_classes`` entry (int or None) per label array."""
-    if num_classes is None:
-        return [None] * len(keys)
-    if isinstance(num_classes, dict) and container is dict:
-        unknown = [k for k in num_classes if k not in keys]
-        if unknown:
-            msg = f"`num_classes` names label keys that `y` lacks: {unknown}; `y` has {list(keys)}."
-            raise ValueError(msg)
-        given = [num_classes.get(k) for k in keys]
-    elif isinstance(num_classes, (list, tuple)) and container in (list, tuple):
-        if len(num_classes) != len(keys):
-            msg = f"`num_classes` must give one entry per label array ({len(keys)}); got {len(num_classes)}."
-            raise ValueError(msg)
-        given = list(num_classes)
-    else:
-        given = [num_classes] * len(keys)
-    return [check_num_classes(k) for k in given]
-
-
-def _pack(x: np.ndarray, labels: LabelSet | None, d: _core.Draw, *, dominant: bool) -> Any:
+def _pack(x: np.ndarray, labels: Labels | None, d: _draw.Draw, *, dominant: bool) -> Any:
     if labels is None:
         return x
     return x, labels.mix(d, x.dtype, dominant=dominant)
@@ -202,7 +53,7 @@ def _pack(x: np.ndarray, labels: LabelSet | None, d: _core.Draw, *, dominant: bo
 
 def mixup_arrays(
     x: Any,
-    y: Labels = None,
+    y: LabelArrays = None,
     *,
     alpha: float = DEFAULT_ALPHA,
     batch_size: int | None = None,
@@ -290,10 +141,12 @@ def mixup_arrays(
     alpha = check_alpha(alpha)
     size = check_batch_size(batch_size, x.shape[0])
     dominant = check_label_mode(label_mode) == "dominant"
-    rng = check_random_state(random_state)
-    labels = resolve_labels(y, num_classes, x.shape[0])
-    d = _core.draw(x.shape[0], size, alpha, rng, dominant=dominant)
-    return _pack(_core.mix_rows(x, d), labels, d, dominant=dominant)
+    rng = random_source(random_state)
+    labels = from_arrays(y, num_classes, x.shape[0])
+    per_sample = int(np.prod(x.shape[1:], dtype=np.float64)) * _apply.float_dtype(x.dtype).itemsize + 24
+    check_fits_in_memory(size * per_sample, f"batch_size={size} synthetic samples of shape {x.shape[1:]}")
+    d = _draw.draw(x.shape[0], size, alpha, rng, dominant=dominant)
+    return _pack(_apply.mix_rows(x, d), labels, d, dominant=dominant)
 
 
 class MixupGenerator:
@@ -377,7 +230,7 @@ class MixupGenerator:
     def __init__(
         self,
         x: Any,
-        y: Labels = None,
+        y: LabelArrays = None,
         batch_size: int = 32,
         alpha: float = DEFAULT_ALPHA,
         shuffle: bool = True,
@@ -389,17 +242,17 @@ class MixupGenerator:
         drop_last: bool = False,
         random_state: int | np.random.Generator | None = None,
     ) -> None:
-        self._source = x if hasattr(x, "_read_rows") else None  # an ImageFolder, read lazily
+        self._source = x if _is_image_folder(x) else None  # read lazily, batch by batch
         self._x = np.empty(0) if self._source is not None else check_array(x, "x")
         self._n = len(self._source) if self._source is not None else self._x.shape[0]
-        self._labels = resolve_labels(y, num_classes, self._n)
+        self._labels = from_arrays(y, num_classes, self._n)
         self._batch_size = check_positive_int(batch_size, "batch_size")
         self._alpha = check_alpha(alpha)
         self._shuffle = check_bool(shuffle, "shuffle")
         self._augment = _resolve_augment(augment, datagen)
         self._dominant = check_label_mode(label_mode) == "dominant"
         self._drop_last = check_bool(drop_last, "drop_last")
-        self._rng = check_random_state(random_state)
+        self._rng = random_source(random_state)
         if self._drop_last and self._n < self._batch_size:
             msg = (
                 f"drop_last=True with {self._n} samples and batch_size={self._batch_size} leaves no batch; "
@@ -434,28 +287,33 @@ class MixupGenerator:
         )
 
     def _batch(self, first: np.ndarray) -> Any:
-        d = _core.draw(self._n, 0, self._alpha, self._rng, first=first, dominant=self._dominant)
+        d = _draw.draw(self._n, 0, self._alpha, self._rng, first=first, dominant=self._dominant)
         if self._source is None and self._augment is None:
-            return _pack(_core.mix_rows(self._x, d), self._labels, d, dominant=self._dominant)
+            return _pack(_apply.mix_rows(self._x, d), self._labels, d, dominant=self._dominant)
         # Read both sources of every row (decoding images when the source is a folder),
-        # augment each one, then mix the two halves.
+        # augment each one, then mix the two halves: row r of the first half with row r of the second.
         rows = np.concatenate([d.first, d.second])
         if self._source is not None:
-            sources, readable = self._source._read_rows(rows)
+            sources, readable = self._source.read(rows)
         else:
-            dtype = _core.float_dtype(self._x.dtype)
+            dtype = _apply.float_dtype(self._x.dtype)
             sources, readable = np.take(self._x, rows, axis=0).astype(dtype, copy=False), None
         if self._augment is not None:
             sources = _apply_augment(self._augment, sources)
         b = len(d)
-        halves = _core.Draw(np.arange(b, dtype=np.intp), np.arange(b, 2 * b, dtype=np.intp), d.lam)
+        halves = _draw.Draw(np.arange(b, dtype=np.intp), np.arange(b, 2 * b, dtype=np.intp), d.lam)
         if readable is not None and not readable.all():
             keep = readable[:b] & readable[b:]
             if not keep.any():
                 return None
-            halves = _core.Draw(halves.first[keep], halves.second[keep], d.lam[keep])
-            d = _core.Draw(d.first[keep], d.second[keep], d.lam[keep])
-        return _pack(_core.mix_rows(sources, halves), self._labels, d, dominant=self._dominant)
+            halves, d = halves.take(keep), d.take(keep)
+        return _pack(_apply.mix_rows(sources, halves), self._labels, d, dominant=self._dominant)
+
+
+def _is_image_folder(x: Any) -> bool:
+    """True for a :class:`mixupy.ImageFolder`, asked without importing Pillow when nobody did."""
+    images = sys.modules.get("mixupy.images")
+    return images is not None and isinstance(x, images.ImageFolder)
 
 
 def _resolve_augment(augment: Any, datagen: Any) -> Callable[[np.ndarray], Any] | None:
@@ -560,15 +418,9 @@ def mixup_streams(
     """
     alpha = check_alpha(alpha)
     dominant = check_label_mode(label_mode) == "dominant"
-    rng = check_random_state(random_state)
+    rng = random_source(random_state)
     # Checked now, not at the first batch; spread over the label arrays once their structure is known.
-    entries: list[Any]
-    if isinstance(num_classes, dict):
-        entries = list(num_classes.values())
-    else:
-        entries = list(num_classes) if isinstance(num_classes, (list, tuple)) else [num_classes]
-    for k in entries:
-        check_num_classes(k)
+    check_num_classes_spec(num_classes)
     streams = []
     for name, stream in (("first", first), ("second", second)):
         try:
@@ -599,13 +451,12 @@ def _mix_stream_batches(
             msg = f"the two streams' x differ in sample shape at {where}: {xa.shape[1:]} against {xb.shape[1:]}."
             raise ValueError(msg)
         n_a, n_b = xa.shape[0], xb.shape[0]
-        lam = _core.sample_lambda(alpha, n_a, rng, dominant=dominant)
         rows = np.arange(n_a, dtype=np.intp)
-        d = _core.Draw(rows, n_a + rows % n_b, lam)
-        la = resolve_labels(ya, num_classes, n_a, f"y of first, {where}")
-        lb = resolve_labels(yb, num_classes, n_b, f"y of second, {where}")
+        d = _draw.pairs(rows, n_a + rows % n_b, alpha, rng, dominant=dominant)  # side by side, batch b lending rows
+        la = from_arrays(ya, num_classes, n_a, f"y of first, {where}")
+        lb = from_arrays(yb, num_classes, n_b, f"y of second, {where}")
         labels = la.concat(lb, where) if la is not None and lb is not None else None
-        yield _pack(_core.mix_rows(np.concatenate([xa, xb]), d), labels, d, dominant=dominant)
+        yield _pack(_apply.mix_rows(np.concatenate([xa, xb]), d), labels, d, dominant=dominant)
 
 
 def _split_batch(batch: Any, where: str) -> tuple[np.ndarray, Any]:

@@ -23,20 +23,31 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-
 from mixupy import __version__
-from mixupy._validation import ColumnNotFoundError, check_alpha
-from mixupy.datasets import load_iris
-from mixupy.frame import mixup
-from mixupy.stream import DEFAULT_BUFFER_ROWS, atomic_path, mixup_file
+
+# Only the standard library is imported here, so that the command answers Ctrl-C cleanly from its first
+# moment; numpy, pandas and the mixing code are imported by the sub-commands, once the signals are handled.
 
 __all__ = ["main"]
 
 EXIT_DATA = 1
 EXIT_USAGE = 2
+# Signals that end a run: each removes the unfinished output and exits with 128 + its number, as a shell does.
+_STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP", "SIGQUIT") if hasattr(signal, name))
 # errno values that mean the command named a path it cannot use: a usage error, not bad data
-_PATH_ERRORS = {errno.ENOENT, errno.EISDIR, errno.ENOTDIR, errno.EACCES, errno.EPERM, errno.ENAMETOOLONG, errno.EEXIST}
+_PATH_ERRORS = frozenset(
+    {
+        errno.ENOENT,
+        errno.EISDIR,
+        errno.ENOTDIR,
+        errno.EACCES,
+        errno.EPERM,
+        errno.ENAMETOOLONG,
+        errno.EEXIST,
+        errno.EROFS,
+        errno.ELOOP,
+    }
+)
 
 
 class UsageError(Exception):
@@ -45,10 +56,13 @@ class UsageError(Exception):
 
 def _alpha(text: str) -> float:
     try:
-        return check_alpha(float(text))
-    except ValueError:
+        value = float(text)
+    except (ValueError, OverflowError):
+        value = -1.0
+    if not (0 <= value < float("inf")):
         msg = f"expected a finite number >= 0, got {text!r}"
-        raise argparse.ArgumentTypeError(msg) from None
+        raise argparse.ArgumentTypeError(msg)
+    return value
 
 
 def _count(text: str) -> int:
@@ -78,11 +92,17 @@ def _labels(text: str) -> list[str]:
     if not names:
         msg = "expected one class column, or several one-hot columns separated by commas"
         raise argparse.ArgumentTypeError(msg)
+    twice = sorted({name for name in names if names.count(name) > 1})
+    if twice:
+        msg = f"names {', '.join(twice)} more than once; list each one-hot column once"
+        raise argparse.ArgumentTypeError(msg)
     return names
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``mixupy`` command."""
+    from mixupy.stream import DEFAULT_BUFFER_ROWS
+
     parser = argparse.ArgumentParser(
         prog="mixupy",
         description="mixup data augmentation: new rows as convex combinations of pairs of rows.",
@@ -144,21 +164,30 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class Stopped(BaseException):
+    """A signal asked the run to stop; raised in the main thread so that the unfinished output is removed."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
 @contextlib.contextmanager
-def _terminate_as_interrupt() -> Iterator[None]:
-    """Treat SIGTERM as Ctrl-C while writing, so that the temporary output is removed."""
+def _stop_signals_raise() -> Iterator[None]:
+    """While the command runs, SIGTERM, SIGHUP and SIGQUIT raise :class:`Stopped` (Ctrl-C: KeyboardInterrupt)."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
 
-    def interrupt(signum: int, frame: object) -> None:
-        raise KeyboardInterrupt
+    def stop(signum: int, frame: object) -> None:
+        raise Stopped(signum)
 
-    previous = signal.signal(signal.SIGTERM, interrupt)
+    previous = {signum: signal.signal(signum, stop) for signum in _STOP_SIGNALS}
     try:
         yield
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 def _same_file(input_path: Path, output: str) -> bool:
@@ -167,8 +196,17 @@ def _same_file(input_path: Path, output: str) -> bool:
     return os.path.samefile(input_path, output)
 
 
+def _check_options(args: argparse.Namespace) -> None:
+    """Options that only make sense together, checked before any file is read (usage errors, exit 2)."""
+    if args.labels is None and (args.label_mode == "dominant" or args.within_class):
+        option = "--within-class" if args.within_class else "--label-mode dominant"
+        msg = f"{option} keeps each row's class exactly, so it needs the class column: add --labels COLUMN"
+        raise UsageError(msg)
+
+
 def run_augment(args: argparse.Namespace) -> None:
     """The ``augment`` sub-command."""
+    _check_options(args)
     if not args.input.is_file():
         msg = f"input file not found: {args.input}"
         raise UsageError(msg)
@@ -180,29 +218,40 @@ def run_augment(args: argparse.Namespace) -> None:
     labels: Any = None
     if args.labels is not None:
         labels = args.labels[0] if len(args.labels) == 1 else args.labels
+    from mixupy._validation import TooLargeError
+    from mixupy.stream import mixup_file
+
     try:
-        with _terminate_as_interrupt():
-            rows, columns = mixup_file(
-                args.input,
-                sys.stdout if args.output == "-" else args.output,
-                alpha=args.alpha,
-                concat=args.concat,
-                batch_size=args.rows,
-                labels=labels,
-                label_mode=args.label_mode,
-                within_class=args.within_class,
-                random_state=args.seed,
-                buffer_rows=args.buffer_rows,
-                progress=args.progress,
-            )
+        rows, columns = mixup_file(
+            args.input,
+            sys.stdout if args.output == "-" else args.output,
+            alpha=args.alpha,
+            concat=args.concat,
+            batch_size=args.rows,
+            labels=labels,
+            label_mode=args.label_mode,
+            within_class=args.within_class,
+            random_state=args.seed,
+            buffer_rows=args.buffer_rows,
+            progress=args.progress,
+        )
     except (FileNotFoundError, IsADirectoryError, ImportError) as exc:  # the call, not the data, is wrong
         raise UsageError(str(exc)) from None
+    except TooLargeError as exc:
+        flag = f"--rows {args.rows}" if args.rows is not None else f"--buffer-rows {args.buffer_rows}"
+        msg = f"{flag} would need about {exc.needed} of memory; this machine has {exc.available}. Ask for fewer."
+        raise UsageError(msg) from None
     if args.output != "-":
         print(f"wrote {rows} rows x {columns} columns to {args.output}", file=sys.stderr)
 
 
 def demo_summary(alpha: float = 4.0, seed: int = 0) -> str:
     """Mix the bundled iris data and describe it before and after, as text."""
+    import pandas as pd
+
+    from mixupy.datasets import load_iris
+    from mixupy.frame import mixup
+
     iris = load_iris()
     species = ["setosa", "versicolor", "virginica"]
     mixed = mixup(iris, alpha=alpha, labels=species, random_state=seed)
@@ -239,6 +288,8 @@ def write_demo_plot(target: str, alpha: float, seed: int) -> None:
     if fmt not in ("png", "svg", "pdf"):
         msg = f"--plot {target}: the file name must end in .png, .svg or .pdf"
         raise UsageError(msg)
+    from mixupy._files import atomic_path
+
     try:
         import matplotlib.pyplot as plt
 
@@ -261,11 +312,25 @@ def write_demo_plot(target: str, alpha: float, seed: int) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``mixupy`` command; returns the exit code."""
+    try:
+        with _stop_signals_raise():
+            return _run(argv)
+    except KeyboardInterrupt:  # Ctrl-C, also while the libraries are being imported
+        print("mixupy: interrupted", file=sys.stderr)
+        return 128 + signal.SIGINT
+    except Stopped as stop:
+        print(f"mixupy: stopped by {signal.Signals(stop.signum).name}", file=sys.stderr)
+        return 128 + stop.signum
+
+
+def _run(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse has printed its message
         return int(exc.code or 0)
+    from mixupy._validation import ColumnNotFoundError
+
     try:
         if args.command == "augment":
             run_augment(args)
@@ -274,22 +339,23 @@ def main(argv: Sequence[str] | None = None) -> int:
             if args.plot is not None:
                 write_demo_plot(args.plot, args.alpha, args.seed)
     except (UsageError, ColumnNotFoundError) as exc:  # the command named something that is not there
-        print(f"mixupy: error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+        return _fail(exc, EXIT_USAGE)
     except BrokenPipeError:  # the reader went away (e.g. `mixupy demo | head`): not an error
         with contextlib.suppress(OSError):
             sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - keep Python's exit-time flush quiet
         return 0
     except (TypeError, ValueError) as exc:
-        print(f"mixupy: error: {exc}", file=sys.stderr)
-        return EXIT_DATA
+        return _fail(exc, EXIT_DATA)
     except OSError as exc:  # a path that cannot be read or written, a full disk
-        print(f"mixupy: error: {exc}", file=sys.stderr)
-        return EXIT_USAGE if exc.errno in _PATH_ERRORS else EXIT_DATA
-    except KeyboardInterrupt:
-        print("mixupy: interrupted", file=sys.stderr)
-        return 130
+        return _fail(exc, EXIT_USAGE if exc.errno in _PATH_ERRORS else EXIT_DATA)
     return 0
+
+
+def _fail(error: BaseException, code: int) -> int:
+    """Print the error as one line on standard error and return the exit code."""
+    text = " ".join(str(error).split()) or type(error).__name__
+    print(f"mixupy: error: {text}", file=sys.stderr)
+    return code
 
 
 if __name__ == "__main__":  # pragma: no cover

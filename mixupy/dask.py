@@ -19,22 +19,16 @@ import dask.dataframe as dd
 import numpy as np
 import pandas as pd
 
-from mixupy import _core
-from mixupy._validation import (
-    check_alpha,
-    check_bool,
-    check_columns_exist,
-    check_exact_labels,
-    check_label_mode,
-    check_numeric_columns,
-    check_seed_sequence,
-)
-from mixupy.frame import class_column_names, mixup_block, names_class_column
+from mixupy._apply import float_dtype
+from mixupy._labels import expanded_columns, names_class_column
+from mixupy._options import MixOptions, random_source
+from mixupy._validation import check_bool, check_columns_exist, check_frame, check_numeric_columns
+from mixupy.frame import mix_frame
 
 __all__ = ["mixup_dask"]
 
 # Helper columns of shuffle=True: a random key, and the row's origin to break ties.
-_KEYS = ["__mixupy_key__", "__mixupy_partition__", "__mixupy_row__"]
+_KEYS = ("__mixupy_key__", "__mixupy_partition__", "__mixupy_row__")
 
 
 def mixup_dask(
@@ -115,25 +109,13 @@ def mixup_dask(
     if not isinstance(data, dd.DataFrame):
         msg = f"`data` must be a dask.dataframe.DataFrame; got {type(data).__name__}. Hint: mixupy.mixup takes pandas."
         raise TypeError(msg)
-    alpha = check_alpha(alpha)
-    concat = check_bool(concat, "concat")
-    label_mode = check_label_mode(label_mode)
-    within_class = check_bool(within_class, "within_class")
+    options = MixOptions.validate(alpha, concat, None, labels, label_mode, within_class)
     shuffle = check_bool(shuffle, "shuffle")
-    seed = check_seed_sequence(random_state)
+    seed = random_source(random_state, "seed_sequence")
     meta = data._meta
-    exact = check_exact_labels(within_class=within_class, label_mode=label_mode, has_labels=labels is not None)
-    classes, kept = _check_labels(meta, labels, exact=exact)
+    classes, kept = _check_labels(meta, labels, exact=options.exact)
     check_numeric_columns(meta, [c for c in meta.columns if c not in kept])
     out_meta = _output_meta(meta, labels, kept, classes)
-
-    options = {
-        "alpha": alpha,
-        "concat": concat,
-        "labels": labels,
-        "label_mode": label_mode,
-        "within_class": within_class,
-    }
     numbers = _partition_numbers(data.npartitions)
     if shuffle:
         keyed = data.map_partitions(
@@ -195,18 +177,15 @@ def _known(series: pd.Series) -> bool:
 def _output_meta(meta: pd.DataFrame, labels: Any, kept: list[Hashable], classes: list[Any] | None) -> pd.DataFrame:
     """The empty frame ``mixup`` would return: kept columns keep their dtype, the class column
     becomes one float64 column per class, every other column float32/float16 as it is, else float64."""
+    names = list(meta.columns) if classes is None else expanded_columns(meta.columns, labels, classes)
     columns: dict[Hashable, Any] = {}
-    for name in meta.columns:
-        if classes is not None and name == labels:
-            for new in class_column_names(name, classes):
-                if new in meta.columns or new in columns:
-                    msg = f"the probability column {new!r} made from `labels` clashes with an existing column."
-                    raise ValueError(msg)
-                columns[new] = np.empty(0, dtype=np.float64)
+    for name in names:
+        if name not in meta.columns:  # a probability column made from the class column
+            columns[name] = np.empty(0, dtype=np.float64)
         elif name in kept:
             columns[name] = meta[name].array
         else:
-            columns[name] = np.empty(0, dtype=_core.float_dtype(meta[name].dtype))
+            columns[name] = np.empty(0, dtype=float_dtype(meta[name].dtype))
     frame = pd.DataFrame(columns, index=pd.RangeIndex(0))
     frame.columns = pd.Index(list(columns), tupleize_cols=False)
     return frame
@@ -247,7 +226,7 @@ def _mix_partition(
     *,
     entropy: Any,
     spawn_key: tuple[int, ...],
-    options: dict[str, Any],
+    options: MixOptions,
     classes: list[Any] | None,
     meta_frame: pd.DataFrame,
     shuffled: bool,
@@ -255,8 +234,8 @@ def _mix_partition(
     """Mix one partition with the seed of its position."""
     number = int(numbers["number"].iloc[0])
     if shuffled:  # the order a shuffle delivers rows in may vary: sort by the random key
-        part = part.sort_values(_KEYS, kind="stable").drop(columns=_KEYS)
+        part = part.sort_values(list(_KEYS), kind="stable").drop(columns=list(_KEYS))
     if len(part) == 0:
         return meta_frame
     rng = np.random.default_rng(np.random.SeedSequence(entropy, spawn_key=(*spawn_key, number)))
-    return mixup_block(part, classes=classes, random_state=rng, **options)
+    return mix_frame(check_frame(part), options, rng, classes=classes)

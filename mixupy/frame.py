@@ -1,89 +1,33 @@
 """``mixup(df)``: mixup for pandas DataFrames.
 
-The frame is taken apart once into NumPy columns, mixed by the kernel in
-:mod:`mixupy._core`, and rebuilt once, keeping column names and order.
+The frame is taken apart once into NumPy columns, mixed by one draw
+(:mod:`mixupy._draw`) applied by the column kernel (:mod:`mixupy._apply`), and
+rebuilt once, keeping column names and order. :func:`mix_frame` is the part
+that file blocks (:mod:`mixupy.stream`) and Dask partitions share.
 """
 
 from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Hashable, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from mixupy import _core
+from mixupy import _apply, _draw
+from mixupy._labels import Labels, expanded_columns, from_frame, one_hot, probability_names
+from mixupy._options import MixOptions, random_source
+from mixupy._parallel import run_parallel, thread_count
 from mixupy._validation import (
-    check_alpha,
-    check_batch_size,
-    check_bool,
-    check_columns_exist,
     check_device,
-    check_exact_labels,
+    check_fits_in_memory,
     check_frame,
-    check_label_mode,
     check_numeric_columns,
-    check_probability_rows,
-    check_random_state,
     column_values,
 )
 
 __all__ = ["mixup"]
-
-
-@dataclass
-class LabelSpec:
-    """What the ``labels`` argument names, once resolved against the frame."""
-
-    kind: str | None = None  # None, "onehot" or "class"
-    columns: list[Hashable] = field(default_factory=list)
-    codes: np.ndarray | None = None  # class code of each row, where the labels are hard
-    classes: list[Any] = field(default_factory=list)
-
-
-def resolve_labels(data: pd.DataFrame, labels: Any, *, need_codes: bool) -> LabelSpec:
-    """Validate ``labels`` against ``data`` and compute class codes when ``need_codes``.
-
-    A list (or tuple, Index, array) that is not itself a column name names one-hot
-    or probability columns; any other value names one class column.
-    """
-    if labels is None:
-        return LabelSpec()
-    if names_class_column(labels, data.columns):
-        check_columns_exist(data, [labels], "labels")
-        series = data[labels]
-        if series.isna().any():
-            msg = (
-                f"`labels` column {labels!r} holds {int(series.isna().sum())} missing value(s); "
-                "every row needs a class. Hint: drop those rows or fill them with a class of their own."
-            )
-            raise ValueError(msg)
-        codes, uniques = pd.factorize(series, sort=True)
-        return LabelSpec("class", [labels], codes.astype(np.intp), list(uniques))
-    columns = list(labels)
-    if not columns:
-        msg = "`labels` must name at least one column; got an empty list."
-        raise ValueError(msg)
-    if len(set(columns)) != len(columns):
-        msg = f"`labels` names a column more than once: {columns}."
-        raise ValueError(msg)
-    check_columns_exist(data, columns, "labels")
-    check_numeric_columns(data, columns, "labels")
-    matrix = np.column_stack([column_values(data[c], "labels") for c in columns])
-    check_probability_rows(matrix, columns)
-    spec = LabelSpec("onehot", columns)
-    if need_codes:
-        if not np.isin(matrix, (0, 1)).all():
-            msg = (
-                f"`labels` columns {columns} hold soft probabilities, but within_class=True needs "
-                "hard labels (exactly one 1 per row) to know each row's class."
-            )
-            raise ValueError(msg)
-        spec.codes = matrix.argmax(axis=1).astype(np.intp)
-        spec.classes = columns
-    return spec
 
 
 def mixup(
@@ -182,39 +126,59 @@ def mixup(
     (8, ['a', 'a', 'b', 'b'])
     """
     data = check_frame(data)
-    alpha = check_alpha(alpha)
-    concat = check_bool(concat, "concat")
-    n = len(data)
-    size = check_batch_size(batch_size, n)
-    label_mode = check_label_mode(label_mode)
-    within_class = check_bool(within_class, "within_class")
-    rng = check_random_state(random_state)
-    mixer = _core.mix_columns if device is None else _device_mixer(device)
-    exact = check_exact_labels(within_class=within_class, label_mode=label_mode, has_labels=labels is not None)
+    options = MixOptions.validate(alpha, concat, batch_size, labels, label_mode, within_class)
+    rng = random_source(random_state)
+    return mix_frame(data, options, rng, mixer=None if device is None else _device_mixer(device))
 
-    spec = resolve_labels(data, labels, need_codes=within_class)
-    kept = spec.columns if (exact or spec.kind == "class") else []
+
+def mix_frame(
+    data: pd.DataFrame,
+    options: MixOptions,
+    rng: np.random.Generator,
+    *,
+    classes: Sequence[Any] | None = None,
+    mixer: Callable[..., np.ndarray] | None = None,
+) -> pd.DataFrame:
+    """:func:`mixup` on a checked frame with validated options: the body that file blocks and Dask partitions share.
+
+    ``classes`` (every class of a whole table, in output order) codes a block's
+    class column against the table's classes, so that every block of a larger
+    table makes the same probability columns. ``mixer`` applies the draw (the
+    NumPy column kernel when None, or torch on a device).
+    """
+    n = len(data)
+    size = options.size(n)
+    spec = from_frame(data, options.labels, need_codes=options.within_class, classes=classes)
+    kept = list(spec.columns) if spec is not None and (options.exact or spec.kind == "class") else []
     mixed: list[Hashable] = [c for c in data.columns if c not in kept]
     check_numeric_columns(data, mixed)
-    # When every row is a first source, NaN and infinity are found while mixing, with no extra
-    # pass over the input (the numbers are in cache then); otherwise they are checked here.
-    deferred = device is None and size >= n
-    values = _numeric_values(data, mixed, check_finite=not deferred)
-
-    d = _core.draw(
-        n,
-        size,
-        alpha,
-        rng,
-        groups=spec.codes if within_class else None,
-        dominant=label_mode == "dominant",
+    # With the NumPy kernel, NaN and infinity are found while mixing, with no extra pass over the input
+    # (the kernel reads each column's extremes as it pulls the column into cache); torch's are checked here.
+    deferred = mixer is None
+    expand = spec is not None and spec.kind == "class" and not options.exact
+    width = len(mixed) + (len(spec.classes) if expand and spec is not None else len(kept))
+    check_fits_in_memory(
+        (size + n * options.concat) * width * 8 + size * 24,
+        f"batch_size={size} synthetic rows of {width} column(s)",
+        "ask for fewer rows, or stream them: mixupy.mixup_file writes a file block by block.",
     )
-    expand = spec.kind == "class" and not exact
-    return _assemble(data, d, values, spec, kept, concat=concat, expand=expand, mixer=mixer, deferred_check=deferred)
+    values = _numeric_values(data, mixed, check_finite=not deferred)
+    pairing = _draw.WithinGroup(spec.codes()) if options.within_class and spec is not None else None
+    d = _draw.draw(n, size, options.alpha, rng, pairing=pairing, dominant=options.dominant)
+    return _assemble(
+        data,
+        d,
+        values,
+        spec if expand else None,
+        kept,
+        concat=options.concat,
+        mixer=_apply.mix_columns if mixer is None else mixer,
+        deferred_check=deferred,
+    )
 
 
 def _numeric_values(data: pd.DataFrame, columns: list[Hashable], *, check_finite: bool) -> dict[Hashable, np.ndarray]:
-    """Each column's values as a NumPy array, checked (on up to two threads) for missing values,
+    """Each column's values as a NumPy array, checked (on the machine's threads) for missing values,
     and for NaN and infinity where ``check_finite``."""
     arrays: list[np.ndarray | None] = [None] * len(columns)
     dtypes = data.dtypes
@@ -225,12 +189,13 @@ def _numeric_values(data: pd.DataFrame, columns: list[Hashable], *, check_finite
             for name in columns:
                 column_values(data[name])  # names the first column holding NaN or infinity
         return {name: block[:, j] for j, name in enumerate(columns)}
+    threads = max(1, min(thread_count(), len(columns)))
 
     def work(k: int) -> None:
-        for j in range(k, len(columns), 2):
+        for j in range(k, len(columns), threads):
             arrays[j] = column_values(data[columns[j]], check_finite=check_finite)
 
-    _core.run_parallel(work, min(2, len(columns)), len(data) * len(columns))
+    run_parallel(work, threads, len(data) * len(columns))
     return {c: a for c, a in zip(columns, arrays, strict=True) if a is not None}
 
 
@@ -242,26 +207,26 @@ def _finite_sum(values: np.ndarray) -> bool:
 
 def _assemble(
     data: pd.DataFrame,
-    d: _core.Draw,
+    d: _draw.Draw,
     values: dict[Hashable, np.ndarray],
-    spec: LabelSpec,
+    expand: Labels | None,
     kept: list[Hashable],
     *,
     concat: bool,
-    expand: bool,
-    mixer: Callable[..., np.ndarray] = _core.mix_columns,
-    deferred_check: bool = False,
+    mixer: Callable[..., np.ndarray],
+    deferred_check: bool,
 ) -> pd.DataFrame:
     """Apply the draw to every column and rebuild one DataFrame.
 
-    ``expand`` turns the class column into one mixed probability column per class.
-    ``deferred_check`` means NaN and infinity were not looked for yet: the NumPy
-    kernel reports them while it mixes, and the column is then checked in full.
+    ``expand``, when given, is the class column's labels: it becomes one mixed
+    probability column per class. ``deferred_check`` means NaN and infinity
+    were not looked for yet: the NumPy kernel reports them while it mixes, and
+    the column is then checked in full.
     """
     n = len(data)
     groups: dict[np.dtype, list[Hashable]] = {}
     for name, column in values.items():
-        groups.setdefault(_core.float_dtype(column.dtype), []).append(name)
+        groups.setdefault(_apply.float_dtype(column.dtype), []).append(name)
     mixed_arrays = {}
     for dtype, names in groups.items():
         finite: list[bool] = []
@@ -280,89 +245,31 @@ def _assemble(
     for dtype, names in groups.items():
         for j, name in enumerate(names):
             pieces[name] = mixed_arrays[dtype][j]
+    new_columns: list[Hashable] = list(data.columns)
+    if expand is not None:
+        label = expand.columns[0]
+        new_columns = expanded_columns(data.columns, label, expand.classes)
+        probs = expand.mix(d)
+        if concat:
+            probs = np.vstack([one_hot(expand.arrays[0], len(expand.classes)), probs])
+        pieces.update(zip(probability_names(label, expand.classes), probs.T, strict=True))
     positions = np.concatenate([np.arange(n), d.first]) if concat else d.first
-    new_columns: list[Hashable] = []
-    for name in data.columns:
-        if name in pieces:
-            new_columns.append(name)
-        elif expand and spec.codes is not None and name == spec.columns[0]:
-            probs = _class_probabilities(spec.codes, len(spec.classes), d, concat=concat)
-            for k, new_name in enumerate(class_column_names(name, spec.classes)):
-                pieces[new_name] = probs[:, k]
-                new_columns.append(new_name)
-        else:
+    for name in kept:
+        if expand is None or name != expand.columns[0]:
             pieces[name] = data[name].take(positions).array
-            new_columns.append(name)
-    if len(new_columns) != len(set(new_columns)):
-        clash = sorted({str(c) for c in new_columns if new_columns.count(c) > 1})
-        msg = f"the probability columns made from `labels` clash with existing columns: {clash}. Rename those first."
-        raise ValueError(msg)
     frame = pd.DataFrame({k: pieces[k] for k in new_columns}, index=index, copy=False)
-    frame.columns = data.columns if new_columns == list(data.columns) else pd.Index(new_columns, tupleize_cols=False)
+    frame.columns = data.columns if expand is None else pd.Index(new_columns, tupleize_cols=False)
     return frame
 
 
-def _class_probabilities(codes: np.ndarray, n_classes: int, d: _core.Draw, *, concat: bool) -> np.ndarray:
-    mixed = _core.mix_codes(codes, n_classes, d)
-    if not concat:
-        return mixed
-    return np.vstack([np.eye(n_classes)[codes], mixed])
-
-
-# --- a table mixed block by block (mixupy.stream, mixupy.dask) ---
-
-
-def names_class_column(labels: Any, columns: pd.Index) -> bool:
-    """True when ``labels`` names one class column, not a list of one-hot columns.
-
-    A tuple is a name only when it is a (MultiIndex) column; other tuples list columns.
-    """
-    if labels is None:
-        return False
-    return labels in columns if isinstance(labels, tuple) else isinstance(labels, Hashable)
-
-
-def class_column_names(label: Hashable, classes: Sequence[Any]) -> list[str]:
-    """The probability columns that ``mixup`` makes from class column ``label``, one per class."""
-    return [f"{label}_{cls}" for cls in classes]
-
-
-def mixup_block(data: pd.DataFrame, *, classes: Sequence[Any] | None = None, **options: Any) -> pd.DataFrame:
-    """``mixup(data, **options)``, with one probability column for each of ``classes``.
-
-    A block of a larger table may lack some classes of its class column; with
-    ``labels`` naming that column and ``label_mode="mix"``, ``mixup`` would then
-    make fewer columns than the other blocks. ``classes`` (every class of the
-    whole table, in output order) adds the missing ones, filled with 0, so that
-    every block has the same columns. Without ``classes`` this is ``mixup``.
-    """
-    out = mixup(data, **options)
-    if classes is None:
-        return out
-    label = options["labels"]
-    expected: list[Hashable] = []
-    for name in data.columns:
-        expected.extend(class_column_names(name, classes) if name == label else [name])
-    unknown = [c for c in out.columns if c not in set(expected)]
-    if unknown:
-        msg = (
-            f"`labels` column {label!r} holds classes that the whole table was not seen to hold: "
-            f"{unknown}. Hint: give the column one type throughout (all numbers or all text)."
-        )
-        raise ValueError(msg)
-    if list(out.columns) == expected:
-        return out
-    return out.reindex(columns=expected, fill_value=0.0)
-
-
-# --- device=: the same draw applied by torch (mixupy.tensors, extra "torch") ---
+# --- device=: the same draw applied by torch (mixupy._apply_torch, extra "torch") ---
 
 
 def _device_mixer(device: Any) -> Callable[..., np.ndarray]:
-    """:func:`mixupy.tensors.mix_columns` bound to a checked ``device``; torch is imported only here."""
+    """:func:`mixupy._apply_torch.mix_columns` bound to a checked ``device``; torch is imported only here."""
     try:
-        from mixupy import tensors
+        from mixupy import _apply_torch
     except ImportError as err:
         msg = "`device=` computes with PyTorch, which is not installed: pip install 'mixupy[torch]'."
         raise ImportError(msg) from err
-    return functools.partial(tensors.mix_columns, device=check_device(device))
+    return functools.partial(_apply_torch.mix_columns, device=check_device(device))

@@ -12,18 +12,20 @@ import os
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import numpy as np
 
-from mixupy import _core
+from mixupy._labels import one_hot
+from mixupy._options import random_source
+from mixupy._parallel import run_parallel, thread_count
 from mixupy._validation import (
     check_bool,
     check_choice,
     check_fraction,
     check_image_size,
     check_positive_int,
-    check_random_state,
     check_seed,
 )
 
@@ -37,7 +39,7 @@ __all__ = ["ImageBatches", "ImageFolder"]
 
 IMAGE_EXTENSIONS = (".bmp", ".gif", ".jpeg", ".jpg", ".png", ".tif", ".tiff", ".webp")
 # color_mode -> (Pillow mode, channels)
-COLOR_MODES = {"rgb": ("RGB", 3), "grayscale": ("L", 1), "rgba": ("RGBA", 4)}
+COLOR_MODES = MappingProxyType({"rgb": ("RGB", 3), "grayscale": ("L", 1), "rgba": ("RGBA", 4)})
 SUBSETS = (None, "training", "validation")
 ON_ERROR = ("raise", "skip")
 # What Pillow raises for a file it cannot decode: not an image, truncated, corrupt, too large.
@@ -201,7 +203,7 @@ class ImageFolder:
             msg = f"`positions` must be in 0 .. {len(self) - 1}; got values from {rows.min()} to {rows.max()}."
             raise ValueError(msg)
         rows = rows % max(len(self), 1)
-        images, readable = self._read_rows(rows)
+        images, readable = self.read(rows)
         if readable is None:
             return images, self.labels[rows]
         return images[readable], self.labels[rows[readable]]
@@ -222,21 +224,43 @@ class ImageFolder:
             self,
             batch_size=check_positive_int(batch_size, "batch_size"),
             shuffle=check_bool(shuffle, "shuffle"),
-            rng=check_random_state(random_state),
+            rng=random_source(random_state),
         )
 
-    def _read_rows(self, positions: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
-        """Decode the images at ``positions``; each distinct file is decoded once.
+    def read(self, positions: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+        """Decode the images at ``positions`` (valid integer positions), keeping one row per position.
 
-        Returns the images and, under ``on_error="skip"``, a mask of the readable
-        rows (None when all are), whose images are left as zeros.
+        Each distinct file is decoded once, on the machine's threads. This is
+        how :class:`mixupy.MixupGenerator` reads a batch's sources; :meth:`load`
+        is the same with its positions checked and unreadable files left out.
+
+        Returns
+        -------
+        images : ndarray of float32, shape (len(positions), height, width, channels)
+            Pixel values scaled to [0, 1].
+        readable : ndarray of bool or None
+            Under ``on_error="skip"``, which rows could be read (their images are
+            zeros otherwise); None when all could.
+
+        Examples
+        --------
+        >>> import tempfile, pathlib
+        >>> import numpy as np
+        >>> from PIL import Image
+        >>> from mixupy import ImageFolder
+        >>> with tempfile.TemporaryDirectory() as tmp:
+        ...     (pathlib.Path(tmp) / "a").mkdir()
+        ...     Image.new("L", (4, 4), 255).save(pathlib.Path(tmp) / "a" / "white.png")
+        ...     images, readable = ImageFolder(tmp, image_size=2, color_mode="grayscale").read(np.array([0, 0]))
+        >>> images.shape, readable is None
+        ((2, 2, 2, 1), True)
         """
         unique, inverse = np.unique(positions, return_inverse=True)
         height, width = self.image_size
         out = np.zeros((unique.size, height, width, self._channels), dtype=np.float32)
         failures: list[tuple[int, BaseException]] = []
         todo = [k for k, p in enumerate(unique.tolist()) if p not in self._unreadable]
-        n_threads = 2
+        n_threads = max(1, min(thread_count(), len(todo)))
 
         def work(t: int) -> None:
             for k in todo[t::n_threads]:
@@ -245,7 +269,7 @@ class ImageFolder:
                 except DECODE_ERRORS as error:
                     failures.append((int(unique[k]), error))
 
-        _core.run_parallel(work, n_threads, len(todo) * height * width * self._channels)
+        run_parallel(work, n_threads, len(todo) * height * width * self._channels)
         for position, error in sorted(failures, key=lambda item: item[0]):
             where = f"image file {str(self.paths[position])!r}: {type(error).__name__}: {error}"
             if self._on_error == "raise":
@@ -296,11 +320,11 @@ class ImageBatches:
     def __iter__(self) -> Iterator[tuple[np.ndarray, np.ndarray]]:
         n = len(self._folder)
         order = self._rng.permutation(n) if self._shuffle else np.arange(n)
-        eye = np.eye(len(self._folder.classes), dtype=np.float32)
+        n_classes = len(self._folder.classes)
         for start in range(0, n, self._batch_size):
             images, labels = self._folder.load(order[start : start + self._batch_size])
             if len(labels):
-                yield images, eye[labels]
+                yield images, one_hot(labels, n_classes, np.float32)
 
     def __call__(self) -> Iterator[tuple[np.ndarray, np.ndarray]]:
         while True:
@@ -342,7 +366,7 @@ def _list_images(root: Path) -> tuple[list[str], list[Path], np.ndarray]:
 
 def _split(labels: np.ndarray, n_classes: int, fraction: float, seed: int) -> np.ndarray:
     """Mask of the held-out files: ``round(fraction * count)`` of each class, chosen by ``seed``."""
-    rng = check_random_state(seed)
+    rng = random_source(seed)
     held_out = np.zeros(labels.shape[0], dtype=bool)
     for code in range(n_classes):
         members = np.flatnonzero(labels == code)

@@ -15,16 +15,16 @@ from typing import TYPE_CHECKING, Any, cast
 import numpy as np
 import pandas as pd
 
-from mixupy import _core
+from mixupy import _draw
+from mixupy._labels import from_frame, one_hot, probability_names
+from mixupy._options import random_source
 from mixupy._validation import (
     check_alpha,
     check_frame,
     check_positive_int,
-    check_random_state,
     column_values,
     is_numeric_dtype,
 )
-from mixupy.frame import resolve_labels
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -48,6 +48,7 @@ _PALETTE = np.array(
         (0.090, 0.745, 0.812),
     ]
 )
+_PALETTE.setflags(write=False)  # a constant: read by every call, changed by none
 
 
 def _pyplot() -> Any:
@@ -86,11 +87,13 @@ def _class_probabilities(
     data: pd.DataFrame, mixed: pd.DataFrame, labels: Any
 ) -> tuple[list[Any], np.ndarray, np.ndarray]:
     """The class names and, for the rows of ``data`` and of ``mixed``, their class probabilities."""
-    spec = resolve_labels(data, labels, need_codes=False)
+    spec = from_frame(data, labels, need_codes=False)
+    if spec is None:
+        msg = "`labels` must name the class column or the one-hot columns to colour the rows by; got None."
+        raise ValueError(msg)
+    classes = list(spec.classes)
     if spec.kind == "class":
-        assert spec.codes is not None  # set for a class column
-        classes = spec.classes
-        original = np.eye(len(classes))[spec.codes]
+        original = one_hot(spec.arrays[0], len(classes))
         name = spec.columns[0]
         if name in mixed.columns:  # labels kept exact: a class column in the mixed rows too
             codes = pd.Index(classes).get_indexer(mixed[name])
@@ -98,12 +101,11 @@ def _class_probabilities(
                 unknown = sorted({str(v) for v in mixed[name].to_numpy()[codes < 0]})
                 msg = f"`mixed` column {name!r} holds classes that `data` lacks: {unknown}."
                 raise ValueError(msg)
-            return classes, original, np.eye(len(classes))[codes]
-        columns: list[Hashable] = [f"{name}_{cls}" for cls in classes]
+            return classes, original, one_hot(codes, len(classes))
+        columns: list[Hashable] = list(probability_names(name, classes))
     else:
-        classes = spec.columns
-        columns = spec.columns
-        original = np.column_stack([column_values(data[c], "labels") for c in columns]).astype(np.float64)
+        columns = list(spec.columns)
+        original = spec.arrays[0].astype(np.float64)
     missing = [c for c in columns if c not in mixed.columns]
     if missing:
         msg = (
@@ -255,9 +257,9 @@ def plot_lambda(
     alpha = check_alpha(alpha)
     size = check_positive_int(size, "size")
     bins = check_positive_int(bins, "bins")
-    rng = check_random_state(random_state)
+    rng = random_source(random_state)
     ax = _check_ax(ax)
-    lam = _core.draw(size, size, alpha, rng).lam
+    lam = _draw.draw(size, size, alpha, rng).lam  # the weights mixup(df) would draw for this seed
     heights, _, _ = ax.hist(
         lam, bins=bins, range=(0.0, 1.0), density=True, color=_PALETTE[0], alpha=0.5, label=f"{size} drawn weights"
     )
@@ -313,7 +315,7 @@ def demo_figure(*, alpha: float = 4.0, seed: int | None = 0) -> Figure:
     if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
         msg = f"`seed` must be a non-negative int or None; got {seed!r} (type {type(seed).__name__})."
         raise TypeError(msg)
-    check_random_state(seed)  # negative seeds: the same message as everywhere else
+    random_source(seed)  # negative seeds: the same message as everywhere else
     plt = _pyplot()
     fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4), dpi=100, layout="constrained")
     iris = load_iris(one_hot=False)

@@ -8,18 +8,26 @@ followed by the synthetic ones, so it works as a step of
 
 from __future__ import annotations
 
-import numbers
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import scipy.sparse
 from imblearn.over_sampling.base import BaseOverSampler
-from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.multiclass import type_of_target
 
-from mixupy import _core
-from mixupy._validation import check_frame, check_numeric_columns, check_random_state
+from mixupy import _apply, _draw
+from mixupy._options import random_source
+from mixupy._validation import (
+    check_alpha,
+    check_choice,
+    check_frame,
+    check_numeric_columns,
+    check_positive_int,
+)
+
+LABEL_MODES = ("within_class", "dominant")
+PAIRINGS = ("random", "neighbors")
 
 __all__ = ["MixupSampler"]
 
@@ -98,11 +106,12 @@ class MixupSampler(BaseOverSampler):
         :func:`mixupy.mixup`'s job) or multilabel, ``X`` holds NaN or infinite
         values, ``X`` and ``y`` have different lengths, ``sampling_strategy``
         names classes not in ``y``, or ``k_neighbors`` is not smaller than a class
-        to over-sample. An invalid parameter raises
-        ``sklearn.utils._param_validation.InvalidParameterError``, a subclass of
-        ValueError and TypeError.
+        to over-sample. A parameter out of its range (``alpha``, ``label_mode``,
+        ``pairing``, ``k_neighbors``, ``random_state``) raises ValueError naming
+        it, in ``fit`` and ``fit_resample``; ``sampling_strategy`` is checked by
+        imbalanced-learn.
     TypeError
-        A DataFrame ``X`` has non-numeric columns.
+        A DataFrame ``X`` has non-numeric columns, or a parameter of the wrong type.
 
     See Also
     --------
@@ -131,13 +140,12 @@ class MixupSampler(BaseOverSampler):
     ['b']
     """
 
-    _parameter_constraints: dict[str, list[Any]] = {  # noqa: RUF012 (sklearn's declarative convention)
-        **BaseOverSampler._parameter_constraints,
-        "alpha": [Interval(numbers.Real, 0, None, closed="left")],
-        "label_mode": [StrOptions({"within_class", "dominant"})],
-        "pairing": [StrOptions({"random", "neighbors"})],
-        "k_neighbors": [Interval(numbers.Integral, 1, None, closed="left")],
-        "random_state": ["random_state", np.random.Generator],
+    # ``sampling_strategy`` is imbalanced-learn's own parameter, checked by its constraints. mixupy's parameters
+    # are checked by mixupy's validation (``_checked``, ``random_source``), with the messages of the rest of the
+    # package: declared here as such, so that imbalanced-learn's checks know every parameter.
+    _parameter_constraints: dict[str, Any] = {  # noqa: RUF012 (scikit-learn's declarative convention)
+        "sampling_strategy": BaseOverSampler._parameter_constraints["sampling_strategy"],
+        **{name: "no_validation" for name in ("alpha", "label_mode", "pairing", "k_neighbors", "random_state")},
     }
 
     def __init__(
@@ -171,7 +179,11 @@ class MixupSampler(BaseOverSampler):
             The sampler itself.
         """
         _check_pair(X, y)
-        result: MixupSampler = super().fit(X, y, **params)
+        self._checked()
+        with np.errstate(
+            over="ignore", invalid="ignore"
+        ):  # scikit-learn's finiteness check sums X: huge values overflow
+            result: MixupSampler = super().fit(X, y, **params)
         return result
 
     def fit_resample(self, X: Any, y: Any, **params: Any) -> tuple[Any, Any]:
@@ -192,14 +204,25 @@ class MixupSampler(BaseOverSampler):
             Their class labels.
         """
         _check_pair(X, y)
+        self._checked()
         if isinstance(X, pd.DataFrame):
             X = _float_columns(X)
-        result: tuple[Any, Any] = super().fit_resample(X, y, **params)
+        with np.errstate(over="ignore", invalid="ignore"):  # as in fit: scikit-learn's check may overflow
+            result: tuple[Any, Any] = super().fit_resample(X, y, **params)
         return result
 
+    def _checked(self) -> tuple[float, str, str, int]:
+        """The parameters, checked once per call: alpha, label_mode, pairing, k_neighbors."""
+        return (
+            check_alpha(self.alpha),
+            check_choice(self.label_mode, "label_mode", LABEL_MODES),
+            check_choice(self.pairing, "pairing", PAIRINGS),
+            check_positive_int(self.k_neighbors, "k_neighbors"),
+        )
+
     def _fit_resample(self, X: Any, y: np.ndarray) -> tuple[Any, np.ndarray]:
-        alpha = float(self.alpha)
-        rng = check_random_state(self.random_state)
+        alpha = check_alpha(self.alpha)
+        rng = random_source(self.random_state)
         classes, codes = np.unique(y, return_inverse=True)
         codes = codes.astype(np.intp).ravel()
         counts = np.bincount(codes, minlength=classes.shape[0])
@@ -218,33 +241,37 @@ class MixupSampler(BaseOverSampler):
                         "below the smallest class size, or use pairing='random'."
                     )
                     raise ValueError(msg)
-            partners: _core.PartnerStrategy = _core.NeighborPartners(
+            pairing: _draw.Pairing = _draw.Neighbours(
                 X, codes, self.k_neighbors, only=np.array([code for code, _ in targets])
             )
+        elif self.label_mode == "within_class":
+            pairing = _draw.WithinGroup(codes)
         else:
-            partners = _core.Partners(codes.shape[0], codes if self.label_mode == "within_class" else None)
+            pairing = _draw.Uniform(codes.shape[0])
         first = np.concatenate([_first_of_class(np.flatnonzero(codes == code), n_new, rng) for code, n_new in targets])
-        d = _core.draw_partners(first, partners, alpha, rng, dominant=self.label_mode == "dominant")
+        d = _draw.draw(
+            codes.shape[0], 0, alpha, rng, pairing=pairing, first=first, dominant=self.label_mode == "dominant"
+        )
         y_new = y[d.first]
         if scipy.sparse.issparse(X):
             return _mix_sparse(X, d), np.concatenate([y, y_new])
-        return np.concatenate([X, _core.mix_rows(X, d)]), np.concatenate([y, y_new])
+        return np.concatenate([X, _apply.mix_rows(X, d)]), np.concatenate([y, y_new])
 
 
 def _first_of_class(rows: np.ndarray, size: int, rng: np.random.Generator) -> np.ndarray:
     """``size`` first sources among ``rows``: each once per full pass, then a random subset."""
-    positions, _ = _core.draw_first(rows.shape[0], size, rng)
+    positions, _ = _draw.draw_first(rows.shape[0], size, rng)
     return rows[positions]
 
 
-def _mix_sparse(X: Any, d: _core.Draw) -> Any:
+def _mix_sparse(X: Any, d: _draw.Draw) -> Any:
     """The originals, then the mixed rows, of a CSR or CSC matrix or array, in its container, format and float dtype.
 
     ``diags_array(...) @ X`` gives a sparse array even for a ``csr_matrix``, and
     ``*`` means a matrix product for one and an element-wise product for the
     other, so the result is rebuilt as the type that came in.
     """
-    dtype = _core.float_dtype(X.dtype)
+    dtype = _apply.float_dtype(X.dtype)
     mixed = (
         scipy.sparse.diags_array(d.lam.astype(dtype)) @ X[d.first]
         + scipy.sparse.diags_array((1.0 - d.lam).astype(dtype)) @ X[d.second]
@@ -288,6 +315,6 @@ def _float_columns(X: pd.DataFrame) -> pd.DataFrame:
             if dtype.subtype.kind != "f":
                 fill: Any = dtype.fill_value  # an int or bool here
                 changes[name] = pd.SparseDtype(np.float64, float(fill))
-        elif _core.float_dtype(dtype) != dtype:
-            changes[name] = _core.float_dtype(dtype)
+        elif _apply.float_dtype(dtype) != dtype:
+            changes[name] = _apply.float_dtype(dtype)
     return X.astype(changes) if changes else X

@@ -23,13 +23,15 @@ caller's tensors are never changed.
 
 Randomness (``random_state``): None draws a fresh seed from the operating
 system, an int seeds a new ``torch.Generator`` on the tensors' device, and a
-``torch.Generator`` (on the tensors' device) is used and advanced. The same
+``torch.Generator`` (on the tensors' device) is used and advanced; a NumPy
+``Generator`` or ``SeedSequence`` seeds a new one from its stream, on the
+host, so nothing waits for the device. The same
 seed on the same kind of device gives the same result; CPU and CUDA streams
 differ. The global torch random state is never read or changed.
 
-This module also applies a :class:`mixupy._core.Draw` to table columns with
-torch (:func:`mix_columns`), which is how ``mixupy.mixup(df, device=...)``
-runs its arithmetic on a GPU.
+The draw on the device lives in :mod:`mixupy._draw`, the arithmetic in
+:mod:`mixupy._apply_torch` (which also runs ``mixupy.mixup(df, device=...)``),
+the targets' one-hot encoding in :mod:`mixupy._labels`.
 """
 
 from __future__ import annotations
@@ -38,15 +40,16 @@ import copy
 from collections.abc import Callable
 from typing import Any
 
-import numpy as np
-
 try:
     import torch
 except ModuleNotFoundError as err:  # pragma: no cover - torch is installed wherever the tests run
     msg = "mixupy's tensor functions need PyTorch: pip install 'mixupy[torch]'."
     raise ImportError(msg) from err
 
-from mixupy import _core
+from mixupy import _draw
+from mixupy._apply_torch import mix
+from mixupy._labels import tensor_targets
+from mixupy._options import random_source
 from mixupy._validation import (
     check_alpha,
     check_bool,
@@ -55,64 +58,29 @@ from mixupy._validation import (
     check_reduction,
     check_same_batch,
     check_tensor_batch,
-    check_torch_random_state,
 )
 
-__all__ = ["MixupLoss", "mix_columns", "mixup_batch", "mixup_loss", "mixup_pairs"]
+__all__ = ["MixupLoss", "mixup_batch", "mixup_loss", "mixup_pairs"]
 
 Criterion = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
 
 
-# --- draw on the device -------------------------------------------------------------------------
+# --- the draw, on the device -----------------------------------------------------------------
 
 
-def _lam_dtype(x: torch.Tensor) -> torch.dtype:
-    """lam is drawn in float32 (float64 for float64 data) and cast to the data's dtype."""
-    return torch.float64 if x.dtype == torch.float64 else torch.float32
-
-
-def _sample_lambda(
-    alpha: float, size: int, gen: torch.Generator, device: torch.device, dtype: torch.dtype
-) -> torch.Tensor:
-    """``size`` draws of Beta(alpha, alpha) on ``device``, as Gamma ratios; no host round trip.
-
-    As in :func:`mixupy._core.sample_lambda`, ``alpha == 0`` gives 0 or 1 with
-    equal chance, and a draw whose two Gamma variates both underflow (tiny alpha)
-    becomes such a coin flip. The coin is always drawn, so the stream advances by
-    the same amount whatever the values are.
-    """
-    coin = torch.randint(0, 2, (size,), generator=gen, device=device).to(dtype)
-    if alpha == 0:
-        return coin
-    gamma = torch._standard_gamma(torch.full((2, size), alpha, dtype=dtype, device=device), generator=gen)
-    lam = gamma[0] / (gamma[0] + gamma[1])
-    return torch.where(torch.isnan(lam), coin, lam)
-
-
-def _partners(n: int, gen: torch.Generator, device: torch.device) -> torch.Tensor:
-    """A random permutation with one cycle: each sample's partner is uniform over the others."""
-    order = torch.randperm(n, generator=gen, device=device)
-    return torch.empty_like(order).scatter_(0, order, order.roll(-1))
-
-
-def _draw(
+def _draw_batch(
     x: torch.Tensor, alpha: float, gen: torch.Generator, *, per_batch: bool, fold_lambda: bool
 ) -> tuple[torch.Tensor, torch.Tensor]:
-    """Partners and weights (in ``x``'s dtype, shape ``(n,)``) for a batch ``x``."""
+    """Partners (one cycle) and weights, in ``x``'s dtype with shape ``(n,)``, for a batch ``x``.
+
+    lam is drawn in float32 (in float64 for float64 data, and for alpha above 1e6, where float32 gamma
+    variates lose the digits that tell their ratio from 1/2, and past 3e38 overflow), then cast to the data's dtype.
+    """
     n = x.shape[0]
-    lam = _sample_lambda(alpha, 1 if per_batch else n, gen, x.device, _lam_dtype(x))
-    if fold_lambda:
-        lam = torch.maximum(lam, 1 - lam)
-    partner = _partners(n, gen, x.device)
+    dtype = torch.float64 if x.dtype == torch.float64 or alpha > 1e6 else torch.float32
+    lam = _draw.sample_lambda_torch(alpha, 1 if per_batch else n, gen, x.device, dtype, dominant=fold_lambda)
+    partner = _draw.cycle_partners_torch(n, gen, x.device)
     return partner, lam.to(x.dtype).expand(n).contiguous()
-
-
-def _mix(t: torch.Tensor, partner: torch.Tensor, lam: torch.Tensor) -> torch.Tensor:
-    """``lam * t + (1 - lam) * t[partner]`` along the first dimension, in ``t``'s dtype."""
-    weight = lam.to(t.dtype).view((-1,) + (1,) * (t.ndim - 1))
-    # Gather by advanced indexing (a row copy; index_select is several times slower on the CPU), then
-    # interpolate in place: one new tensor, and lerp rounds once, so weights 0 and 1 give exact copies.
-    return t[partner].lerp_(t, weight)
 
 
 def _check_common(x: Any, y: Any, alpha: Any, per_batch: Any, fold_lambda: Any) -> tuple[torch.Tensor, float]:
@@ -121,55 +89,6 @@ def _check_common(x: Any, y: Any, alpha: Any, per_batch: Any, fold_lambda: Any) 
     check_bool(per_batch, "per_batch")
     check_bool(fold_lambda, "fold_lambda")
     return x, check_alpha(alpha)
-
-
-# --- targets ------------------------------------------------------------------------------------
-
-
-def _one_hot(y: torch.Tensor, num_classes: int, smoothing: float, dtype: torch.dtype) -> torch.Tensor:
-    """Smoothed one-hot rows for integer labels, checked to lie in ``[0, num_classes)``."""
-    if y.ndim != 1:
-        msg = f"integer `y` must hold one class per sample, shape (n,); got shape {tuple(y.shape)}."
-        raise ValueError(msg)
-    inside = ((y >= 0) & (y < num_classes)).all()
-    if y.device.type == "cpu":
-        if not bool(inside):
-            bad = y[(y < 0) | (y >= num_classes)]
-            msg = (
-                f"`y` holds labels outside the classes 0..{num_classes - 1} (num_classes={num_classes}), "
-                f"for example {bad[:5].tolist()}."
-            )
-            raise ValueError(msg)
-    else:  # checked on the device, without waiting for it; a failure surfaces at the next synchronisation
-        torch._assert_async(inside, f"mixupy: `y` holds labels outside the classes 0..{num_classes - 1}")
-    off = smoothing / num_classes
-    hot = torch.full((y.shape[0], num_classes), off, dtype=dtype, device=y.device)
-    return hot.scatter_(1, y.unsqueeze(1), 1 - smoothing + off)
-
-
-def _targets(y: torch.Tensor, x: torch.Tensor, num_classes: int | None, smoothing: float) -> torch.Tensor:
-    """The targets to mix: floating ``y`` as it is, integer ``y`` one-hot encoded in ``x``'s dtype."""
-    if y.is_floating_point():
-        if smoothing:
-            msg = (
-                "`label_smoothing` applies to integer class labels (with num_classes); "
-                f"`y` is already {y.dtype}. Hint: smooth soft targets yourself, or pass class indices."
-            )
-            raise ValueError(msg)
-        if num_classes is not None and (y.ndim != 2 or y.shape[1] != num_classes):
-            msg = f"`y` is one-hot or soft with shape {tuple(y.shape)}, which does not match num_classes={num_classes}."
-            raise ValueError(msg)
-        return y
-    if y.dtype == torch.bool or y.is_complex():
-        msg = f"`y` must hold class indices (an integer dtype) or one-hot/soft targets (floating); got {y.dtype}."
-        raise TypeError(msg)
-    if num_classes is None:
-        msg = (
-            f"`y` holds integer class labels ({y.dtype}), so mixing needs `num_classes` to one-hot encode them. "
-            "Hint: mixup_batch(x, y, num_classes=10), or mixup_pairs(x, y) with mixup_loss for integer targets."
-        )
-        raise ValueError(msg)
-    return _one_hot(y, num_classes, smoothing, x.dtype)
 
 
 # --- public: batches ----------------------------------------------------------------------------
@@ -221,8 +140,9 @@ def mixup_batch(
         keeps the exact label of the dominant row.
     random_state : None, int or torch.Generator, optional
         A ``torch.Generator`` on ``x``'s device is used and advanced; an int
-        seeds a new one; None draws a fresh seed. The global torch random state
-        is never used.
+        seeds a new one, as does a NumPy ``Generator`` (from its stream, on the
+        host); None draws a fresh seed. The global torch random state is never
+        used.
 
     Returns
     -------
@@ -272,10 +192,10 @@ def mixup_batch(
     x, alpha = _check_common(x, y, alpha, per_batch, fold_lambda)
     num_classes = check_num_classes(num_classes)
     smoothing = check_label_smoothing(label_smoothing)
-    gen = check_torch_random_state(random_state, x.device)
-    targets = _targets(y, x, num_classes, smoothing)
-    partner, lam = _draw(x, alpha, gen, per_batch=per_batch, fold_lambda=fold_lambda)
-    return _mix(x, partner, lam), _mix(targets, partner, lam)
+    gen = random_source(random_state, "torch", x.device)
+    targets = tensor_targets(y, x, num_classes, smoothing)
+    partner, lam = _draw_batch(x, alpha, gen, per_batch=per_batch, fold_lambda=fold_lambda)
+    return mix(x, partner, lam), mix(targets, partner, lam)
 
 
 def mixup_pairs(
@@ -342,9 +262,9 @@ def mixup_pairs(
     1.0986
     """
     x, alpha = _check_common(x, y, alpha, per_batch, fold_lambda)
-    gen = check_torch_random_state(random_state, x.device)
-    partner, lam = _draw(x, alpha, gen, per_batch=per_batch, fold_lambda=fold_lambda)
-    return _mix(x, partner, lam), y, y[partner], lam
+    gen = random_source(random_state, "torch", x.device)
+    partner, lam = _draw_batch(x, alpha, gen, per_batch=per_batch, fold_lambda=fold_lambda)
+    return mix(x, partner, lam), y, y[partner], lam
 
 
 # --- public: the loss ---------------------------------------------------------------------------
@@ -375,8 +295,19 @@ def _reduce(loss: torch.Tensor, reduction: str) -> torch.Tensor:
     return loss
 
 
-def _sample_losses(fn: Criterion, output: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
-    loss = fn(output, target)
+def _sample_losses(fn: Criterion, output: torch.Tensor, target: torch.Tensor, name: str = "target") -> torch.Tensor:
+    try:
+        loss = fn(output, target)
+    except torch.cuda.OutOfMemoryError:
+        raise
+    except (RuntimeError, IndexError) as error:  # targets the criterion cannot take: say which, in mixupy's terms
+        msg = (
+            f"`criterion` could not score `output` (shape {tuple(output.shape)}, {output.dtype}) against `{name}` "
+            f"(shape {tuple(target.shape)}, {target.dtype}): {str(error).rstrip('.')}. "
+            "Hint: cross-entropy takes class indices "
+            "0 .. n_classes - 1 as integers, or probabilities of the output's shape."
+        )
+        raise ValueError(msg) from error
     if not isinstance(loss, torch.Tensor) or loss.ndim == 0 or loss.shape[0] != output.shape[0]:
         shape = tuple(loss.shape) if isinstance(loss, torch.Tensor) else type(loss).__name__
         msg = (
@@ -448,8 +379,8 @@ def _mixed_losses(
     check_tensor_batch(output, "output")
     for name, t in (("y_a", y_a), ("y_b", y_b), ("lam", lam)):
         check_same_batch(t, output, name)
-    loss_a = _sample_losses(fn, output, y_a)
-    loss_b = _sample_losses(fn, output, y_b)
+    loss_a = _sample_losses(fn, output, y_a, "y_a")
+    loss_b = _sample_losses(fn, output, y_b, "y_b")
     weight = lam.view((-1,) + (1,) * (loss_a.ndim - 1))
     return _reduce(loss_a * weight + loss_b * (1 - weight), reduction)
 
@@ -503,60 +434,3 @@ class MixupLoss(torch.nn.Module):
         check_tensor_batch(output, "output")
         check_same_batch(target, output, "target")
         return _reduce(_sample_losses(fn, output, target), self.reduction)
-
-
-# --- tables: apply a NumPy Draw with torch ------------------------------------------------------
-
-# Columns are moved to the device in blocks of at most this many values (source and result together).
-_BLOCK_VALUES = 1 << 26
-
-
-def mix_columns(
-    columns: list[np.ndarray],
-    d: _core.Draw,
-    dtype: np.dtype,
-    *,
-    keep_originals: bool = False,
-    device: torch.device | str = "cpu",
-) -> np.ndarray:
-    """:func:`mixupy._core.mix_columns` with the arithmetic done by torch on ``device``.
-
-    Same inputs, same result: an array of shape ``(len(columns), rows)`` in
-    ``dtype``. Each value is ``column[first] * lam + column[second] * (1 - lam)``
-    with ``lam`` and ``1 - lam`` rounded to ``dtype`` and two separate
-    roundings, as NumPy does, so float64 and float32 results agree bit for bit
-    with the NumPy kernel. Columns travel to the device in blocks, so device
-    memory stays bounded whatever the table's size.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from mixupy import _core
-    >>> from mixupy.tensors import mix_columns
-    >>> d = _core.draw(3, 3, 1.0, np.random.default_rng(0))
-    >>> cols = [np.array([0.0, 1.0, 2.0]), np.array([5.0, 6.0, 7.0])]
-    >>> on_torch = mix_columns(cols, d, np.dtype(np.float64), device="cpu")
-    >>> bool((on_torch == _core.mix_columns(cols, d, np.dtype(np.float64))).all())
-    True
-    """
-    device = torch.device(device)
-    n = columns[0].shape[0] if columns else 0
-    offset = n if keep_originals else 0
-    out = np.empty((len(columns), offset + len(d)), dtype=dtype)
-    if not columns:
-        return out
-    first = torch.from_numpy(np.ascontiguousarray(d.first, dtype=np.int64)).to(device)
-    second = torch.from_numpy(np.ascontiguousarray(d.second, dtype=np.int64)).to(device)
-    lam = torch.from_numpy(d.lam.astype(dtype)).to(device)
-    mlam = torch.from_numpy((1.0 - d.lam).astype(dtype)).to(device)
-    step = max(1, _BLOCK_VALUES // (n + len(d)))
-    for start in range(0, len(columns), step):
-        block = np.stack([c.astype(dtype, copy=False) for c in columns[start : start + step]])
-        rows = slice(start, start + block.shape[0])
-        if keep_originals:
-            out[rows, :n] = block
-        source = torch.from_numpy(block).to(device)
-        mixed = source.index_select(1, first).mul_(lam)
-        mixed.add_(source.index_select(1, second).mul_(mlam))
-        out[rows, offset:] = mixed.cpu().numpy()
-    return out

@@ -10,9 +10,10 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tracing import trace as trace_sources
 
 import mixupy
-from mixupy import MixupGenerator, _core, mixup_arrays, mixup_streams
+from mixupy import MixupGenerator, mixup_arrays, mixup_streams
 
 
 def ids_data(n: int) -> tuple[np.ndarray, np.ndarray]:
@@ -38,24 +39,36 @@ def trace(yb: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 def test_two_samples_by_hand():
     # With two samples each one's partner is the other: x' = 10 * (1 - lam) for row 0, 10 * lam for row 1.
+    # The labels give lam: row r puts lam on its own class r.
     x = np.array([[0.0], [10.0]])
     xm, ym = mixup_arrays(x, np.array([0, 1]), num_classes=2, alpha=1.0, random_state=0)
-    lam = _core.draw(2, 2, 1.0, np.random.default_rng(0)).lam
-    np.testing.assert_allclose(xm[:, 0], [10 * (1 - lam[0]), 10 * lam[1]])
-    np.testing.assert_allclose(ym, [[lam[0], 1 - lam[0]], [1 - lam[1], lam[1]]])
+    lam = np.diag(ym)
+    assert ((lam > 0) & (lam < 1)).all() and lam[0] != lam[1]  # one lam per sample
+    np.testing.assert_array_equal(xm[:, 0], [10 * (1 - lam[0]), 10 * lam[1]])
+    np.testing.assert_array_equal(ym, [[lam[0], 1 - lam[0]], [1 - lam[1], lam[1]]])
 
 
-def test_matches_the_kernel_draw_for_any_rank():
+@pytest.mark.parametrize("size", [11, 14])
+def test_every_value_is_the_documented_mix_for_any_rank(size):
+    # A second label array, np.eye(7), traces each row: lam on its first source, 1 - lam on its partner.
     rng = np.random.default_rng(5)
     x = rng.random((7, 3, 4, 2)).astype(np.float32)
     y = rng.dirichlet(np.ones(3), size=7)
-    xm, ym = mixup_arrays(x, y, alpha=0.4, batch_size=11, random_state=3)
-    d = _core.draw(7, 11, 0.4, np.random.default_rng(3))
-    lam = d.lam.astype(np.float32)[:, None, None, None]
-    np.testing.assert_allclose(xm, lam * x[d.first] + (1 - lam) * x[d.second], rtol=1e-6)
-    np.testing.assert_allclose(ym, d.lam[:, None] * y[d.first] + (1 - d.lam[:, None]) * y[d.second])
+    xm, (ym, tracer) = mixup_arrays(x, [y, np.eye(7)], alpha=0.4, batch_size=size, random_state=3)
     assert xm.dtype == np.float32
     assert ym.dtype == np.float64
+    assert ((tracer > 0).sum(axis=1) <= 2).all()
+    # as a whole: each row is the tracer-weighted sum of the samples
+    np.testing.assert_allclose(xm, np.einsum("rn,n...->r...", tracer, x), rtol=1e-6)
+    np.testing.assert_allclose(ym, tracer @ y)
+    # the rows of the full pass, first sources in order: lam * x_i + (1 - lam) * x_j, in float32
+    first = np.arange(7)
+    second, lam = trace_sources(tracer[:7], first)
+    assert (second != first).all()
+    w = lam.astype(np.float32)[:, None, None, None]
+    rest = (1 - lam).astype(np.float32)[:, None, None, None]
+    np.testing.assert_array_equal(xm[:7], x[first] * w + x[second] * rest)
+    np.testing.assert_array_equal(ym[:7], lam[:, None] * y[first] + (1 - lam[:, None]) * y[second])
 
 
 def test_alpha_zero_copies_one_source():
@@ -69,12 +82,14 @@ def test_alpha_zero_copies_one_source():
 def test_integer_labels_become_mixed_one_hot_in_x_dtype(shape):
     x = np.linspace(0, 1, 12, dtype=np.float32).reshape(6, 2)
     codes = np.array([0, 2, 1, 2, 0, 1]).reshape(shape)
-    _, ym = mixup_arrays(x, codes, num_classes=3, random_state=0)
+    _, (ym, tracer) = mixup_arrays(x, [codes, np.eye(6)], num_classes=[3, None], random_state=0)
     assert ym.shape == (6, 3)
     assert ym.dtype == np.float32
     np.testing.assert_allclose(ym.sum(axis=1), 1, rtol=1e-6)
-    d = _core.draw(6, 6, 0.2, np.random.default_rng(0))
-    np.testing.assert_allclose(ym, _core.mix_codes(codes.reshape(-1), 3, d), rtol=1e-6)
+    second, lam = trace_sources(tracer, np.arange(6))
+    hot = np.eye(3)[codes.reshape(-1)]
+    np.testing.assert_allclose(ym, lam[:, None] * hot + (1 - lam[:, None]) * hot[second], rtol=1e-6)
+    assert (ym > 0).sum() > 6  # some rows really mix two classes
 
 
 def test_integer_one_hot_and_images_are_mixed_in_float64():
@@ -123,15 +138,17 @@ def test_a_list_of_numbers_is_one_label_array_not_multi_task():
 
 
 def test_dominant_keeps_the_exact_label_of_the_heavier_sample():
-    x, ids = ids_data(9)
-    xm, ym = mixup_arrays(x, ids, num_classes=9, label_mode="dominant", alpha=1.0, random_state=2)
+    # x: the sample id, then one tracer feature per sample (mixed, it shows lam and the partner)
+    x = np.hstack([np.arange(9.0)[:, None], np.eye(9)])
+    xm, ym = mixup_arrays(x, np.arange(9), num_classes=9, label_mode="dominant", alpha=1.0, random_state=2)
     np.testing.assert_array_equal(ym, np.eye(9))  # row i: first source i, exact one-hot
     soft = np.random.default_rng(0).dirichlet(np.ones(4), size=9).astype(np.float32)
     _, ys = mixup_arrays(x, soft, label_mode="dominant", random_state=2)
     np.testing.assert_array_equal(ys, soft)
-    d = _core.draw(9, 9, 1.0, np.random.default_rng(2), dominant=True)
-    assert (d.lam >= 0.5).all()
-    np.testing.assert_allclose(xm[:, 0, 0, 0], d.lam * np.arange(9) + (1 - d.lam) * d.second)
+    second, lam = trace_sources(xm[:, 1:], np.arange(9))
+    assert (lam >= 0.5).all() and (lam < 1).all()
+    assert (second != np.arange(9)).all()
+    np.testing.assert_array_equal(xm[:, 0], lam * np.arange(9) + (1 - lam) * second)
 
 
 def test_x_alone_float_targets_and_determinism():
@@ -199,14 +216,24 @@ def test_properties_convex_labels_sum_to_one_and_share_lam(n, size, k, alpha, se
     rng = np.random.default_rng(seed)
     x = rng.normal(size=(n, 3, 2))
     codes = rng.integers(0, k, size=n)
-    xm, ym = mixup_arrays(x, codes, num_classes=k, alpha=alpha, batch_size=size, random_state=seed)
+    xm, (ym, tracer) = mixup_arrays(
+        x, [codes, np.eye(n)], num_classes=[k, None], alpha=alpha, batch_size=size, random_state=seed
+    )
     assert xm.shape == (size, 3, 2)
     assert ym.shape == (size, k)
     np.testing.assert_allclose(ym.sum(axis=1), 1)
     assert (xm >= x.min(axis=0) - 1e-12).all()
     assert (xm <= x.max(axis=0) + 1e-12).all()
-    d = _core.draw(n, size, alpha, np.random.default_rng(seed))
-    np.testing.assert_allclose(xm, d.lam[:, None, None] * x[d.first] + (1 - d.lam[:, None, None]) * x[d.second])
+    # each row mixes at most two samples, with weights lam and 1 - lam that x and the labels share
+    assert ((tracer > 0).sum(axis=1) <= 2).all()
+    np.testing.assert_allclose(tracer.sum(axis=1), 1)
+    np.testing.assert_allclose(xm, np.einsum("rn,n...->r...", tracer, x))
+    np.testing.assert_allclose(ym, tracer @ np.eye(k)[codes])
+    full = size // n * n  # the rows of full passes have their first sources in order
+    first = np.arange(full) % n
+    second, lam = trace_sources(tracer[:full], first)
+    if n > 1:  # a partner is another sample, unless lam put no weight on it
+        assert (second[lam < 1] != first[lam < 1]).all()
 
 
 # --- MixupGenerator -----------------------------------------------------------------------------
@@ -240,7 +267,7 @@ def test_each_epoch_visits_every_sample_once_as_first_source(shuffle):
         assert epochs[0].tolist() == list(range(11)) == epochs[1].tolist()
 
 
-def test_batches_are_mixes_of_their_traced_sources():
+def test_batches_are_mixes_of_their_traced_trace_sources():
     x, ids = ids_data(12)
     for xb, yb in MixupGenerator(x, ids, batch_size=5, alpha=1.0, num_classes=12, random_state=3):
         first, second, lam = trace(yb)
@@ -298,17 +325,29 @@ def test_augment_applies_to_each_source_before_mixing():
     np.testing.assert_array_equal(x, ids_data(8)[0])
 
 
-@pytest.mark.parametrize("dtype", [np.float16, np.float32, np.int64, np.bool_])
-def test_augment_sources_follow_the_shared_dtype_rule(dtype):
-    # The augmented path casts with _core.float_dtype, the one dtype rule for a mix in every back-end.
+@pytest.mark.parametrize(
+    ("dtype", "mixed"),
+    [
+        (np.float16, np.float16),
+        (np.float32, np.float32),
+        (np.float64, np.float64),
+        (np.int64, np.float64),
+        (np.bool_, np.float64),
+    ],
+)
+def test_augment_sources_follow_the_shared_dtype_rule(dtype, mixed):
+    # The one dtype rule for a mix in every back-end: floats keep theirs, integers and bools become float64.
     seen = []
-    gen = MixupGenerator(np.ones((4, 2), dtype=dtype), batch_size=4, augment=lambda s: seen.append(s.dtype) or s)
-    assert next(iter(gen)).dtype == _core.float_dtype(np.dtype(dtype))
-    assert set(seen) == {_core.float_dtype(np.dtype(dtype))}
+    x = np.ones((4, 2), dtype=dtype)
+    gen = MixupGenerator(x, batch_size=4, augment=lambda s: seen.append(s.dtype) or s)
+    assert next(iter(gen)).dtype == mixed
+    assert set(seen) == {np.dtype(mixed)}
+    assert next(iter(MixupGenerator(x, batch_size=4))).dtype == mixed  # the same rule without augment
+    assert mixup_arrays(x, random_state=0).dtype == mixed
 
 
 def test_no_private_copies_of_the_shared_rules():
-    # arrays used to carry its own float_dtype and num_classes check; both live in _core and _validation.
+    # arrays used to carry its own float_dtype and num_classes check; both live in one place now.
     import mixupy.arrays
 
     assert not hasattr(mixupy.arrays, "float_dtype")
@@ -434,12 +473,19 @@ def test_streams_mix_row_by_row():
     second = stream([[10, 11, 12], [13, 14, 15]])
     batches = list(mixup_streams(first, second, num_classes=20, alpha=1.0, random_state=0))
     assert len(batches) == 2
-    rng = np.random.default_rng(0)
+    weights = []
     for (xb, yb), (xa, _), (xs, _) in zip(batches, first, second, strict=True):
-        lam = _core.sample_lambda(1.0, 3, rng)
-        np.testing.assert_allclose(xb[:, 0], lam * xa[:, 0] + (1 - lam) * xs[:, 0])
-        np.testing.assert_allclose(yb[np.arange(3), xa[:, 0].astype(int)], lam)
-        np.testing.assert_allclose(yb[np.arange(3), xs[:, 0].astype(int)], 1 - lam)
+        lam = yb[np.arange(3), xa[:, 0].astype(int)]  # the label of the row of `first` carries lam
+        assert ((lam > 0) & (lam < 1)).all()
+        np.testing.assert_array_equal(xb[:, 0], lam * xa[:, 0] + (1 - lam) * xs[:, 0])
+        np.testing.assert_array_equal(yb[np.arange(3), xs[:, 0].astype(int)], 1 - lam)
+        assert ((yb > 0).sum(axis=1) == 2).all()  # nothing else
+        weights.extend(lam.tolist())
+    assert len(set(weights)) == 6  # one lam per row, fresh for each batch
+    again = list(mixup_streams(first, second, num_classes=20, alpha=1.0, random_state=0))
+    for (xa, ya), (xb, yb) in zip(batches, again, strict=True):
+        np.testing.assert_array_equal(xa, xb)
+        np.testing.assert_array_equal(ya, yb)
 
 
 def test_streams_ragged_last_batches_and_uneven_lengths():

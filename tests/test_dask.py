@@ -173,7 +173,7 @@ def test_bad_input_is_refused_before_any_computation() -> None:
         mixup_dask(lazy[["x"]], shuffle="yes")  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="random_state"):
         mixup_dask(lazy[["x"]], random_state="seed")  # type: ignore[arg-type]
-    with pytest.raises(ValueError, match="clashes"):
+    with pytest.raises(ValueError, match="clash with existing columns"):
         mixup_dask(
             dd.from_pandas(pd.DataFrame({"c": pd.Categorical(["a", "b"]), "c_a": [1.0, 2.0]}), npartitions=1),
             labels="c",

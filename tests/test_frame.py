@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from mixupy import _core, mixup
+from mixupy import mixup
 from mixupy.datasets import load_iris
 
 
@@ -25,11 +25,39 @@ def frame(n: int = 6, index: pd.Index | None = None) -> pd.DataFrame:
     return df
 
 
-def expected_rows(df: pd.DataFrame, seed: int, size: int | None = None, **kwargs: object) -> np.ndarray:
-    """Rebuild mixup's result from its draw, row by row."""
-    d = _core.draw(len(df), size or len(df), 4.0, np.random.default_rng(seed), **kwargs)  # type: ignore[arg-type]
-    x = df.to_numpy(dtype=np.float64)
-    return d.lam[:, None] * x[d.first] + (1 - d.lam[:, None]) * x[d.second]
+TRACER = "row{}"
+
+
+def with_tracers(df: pd.DataFrame, dtype: type = np.float64) -> pd.DataFrame:
+    """``df`` with one one-hot tracer column per row: mixed, they say which rows each synthetic row mixes, and how.
+
+    A synthetic row mixing rows ``i`` and ``j`` with weight ``lam`` holds ``lam`` in tracer ``i`` and ``1 - lam``
+    in tracer ``j``.
+    """
+    eye = np.eye(len(df), dtype=dtype)
+    return df.assign(**{TRACER.format(i): eye[:, i] for i in range(len(df))})
+
+
+def tracer_weights(out: pd.DataFrame, n: int) -> np.ndarray:
+    """The tracer columns of a mixed frame: row ``r`` holds the weight of each source row in synthetic row ``r``."""
+    weights = out[[TRACER.format(i) for i in range(n)]].to_numpy(dtype=np.float64)
+    assert ((weights > 0).sum(axis=1) <= 2).all()  # at most two sources per synthetic row
+    np.testing.assert_allclose(weights.sum(axis=1), 1.0, rtol=0, atol=1e-15)
+    return weights
+
+
+def expected_rows(df: pd.DataFrame, out: pd.DataFrame) -> np.ndarray:
+    """The documented combination ``lam * x_i + (1 - lam) * x_j`` of the rows of ``df`` that ``out`` traces."""
+    return tracer_weights(out, len(df)) @ df.to_numpy(dtype=np.float64)
+
+
+def trace(weights: np.ndarray, first: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(second, lam)`` of each synthetic row from its tracer weights, given its first source."""
+    rows = np.arange(weights.shape[0])
+    lam = weights[rows, first]
+    rest = weights.copy()
+    rest[rows, first] = 0
+    return np.where(rest.max(axis=1) > 0, rest.argmax(axis=1), first), lam
 
 
 # --- compatibility with mixupy 0.1.2 -------------------------------------------------
@@ -45,8 +73,12 @@ def test_old_positional_call() -> None:
 
 def test_result_is_the_documented_combination() -> None:
     df = frame()
-    out = mixup(df, random_state=7)
-    np.testing.assert_allclose(out.to_numpy(), expected_rows(df, 7), rtol=0, atol=1e-12)
+    out = mixup(with_tracers(df), random_state=7)
+    np.testing.assert_allclose(out[df.columns].to_numpy(), expected_rows(df, out), rtol=0, atol=1e-12)
+    # every row is a first source once, each with another row as partner and its own weight
+    second, lam = trace(tracer_weights(out, 6), np.arange(6))
+    assert (second != np.arange(6)).all()
+    assert ((lam > 0) & (lam < 1)).all() and np.unique(lam).size == 6
 
 
 def test_two_rows_hand_checked() -> None:
@@ -60,10 +92,11 @@ def test_two_rows_hand_checked() -> None:
 @pytest.mark.parametrize("size", [1, 3, 6, 7, 25])
 def test_batch_size_smaller_or_larger_than_the_frame(size: int) -> None:
     df = frame()
-    out = mixup(df, batch_size=size, random_state=1)
-    assert out.shape == (size, 3)
+    out = mixup(with_tracers(df), batch_size=size, random_state=1)
+    assert out.shape == (size, 3 + 6)
     assert out.index.equals(pd.RangeIndex(size))
-    np.testing.assert_allclose(out.to_numpy(), expected_rows(df, 1, size), atol=1e-12)
+    np.testing.assert_allclose(out[df.columns].to_numpy(), expected_rows(df, out), atol=1e-12)
+    assert mixup(df, batch_size=size, random_state=1).shape == (size, 3)
 
 
 def test_old_readme_example_with_get_dummies_bool_columns() -> None:
@@ -89,12 +122,16 @@ def test_old_readme_example_with_get_dummies_bool_columns() -> None:
 )
 def test_any_index(index: pd.Index) -> None:
     df = frame(index=index)
-    out = mixup(df, concat=True, batch_size=9, random_state=3)
+    out = mixup(with_tracers(df), concat=True, batch_size=9, random_state=3)
     assert out.index.is_unique
     assert out.index.equals(pd.RangeIndex(15))
     # the original rows come first, unchanged
-    np.testing.assert_array_equal(out.iloc[:6].to_numpy(), df.to_numpy(dtype=np.float64))
-    np.testing.assert_allclose(out.iloc[6:].to_numpy(), expected_rows(frame(), 3, 9), atol=1e-12)
+    np.testing.assert_array_equal(out.iloc[:6][df.columns].to_numpy(), df.to_numpy(dtype=np.float64))
+    np.testing.assert_array_equal(tracer_weights(out.iloc[:6], 6), np.eye(6))
+    np.testing.assert_allclose(out.iloc[6:][df.columns].to_numpy(), expected_rows(df, out.iloc[6:]), atol=1e-12)
+    pd.testing.assert_frame_equal(
+        mixup(df, concat=True, batch_size=9, random_state=3), mixup(frame(), concat=True, batch_size=9, random_state=3)
+    )
 
 
 def test_alpha_zero_copies_rows() -> None:
@@ -140,6 +177,13 @@ def test_global_random_state_never_read_or_changed() -> None:
 def test_unseeded_calls_differ() -> None:
     df = frame(30)
     assert not mixup(df).equals(mixup(df))
+
+
+def test_seed_sequences_are_random_states() -> None:
+    df = frame(30)
+    a = mixup(df, random_state=np.random.SeedSequence(5))
+    pd.testing.assert_frame_equal(a, mixup(df, random_state=np.random.SeedSequence(5)))
+    assert not a.equals(mixup(df, random_state=np.random.SeedSequence(6)))
 
 
 # --- the caller's data, dtypes and columns -------------------------------------------
@@ -198,27 +242,6 @@ def test_single_row_frame_gives_copies() -> None:
     np.testing.assert_array_equal(out.to_numpy(), [[3.0, 4.0]] * 3)
 
 
-def test_large_mixed_dtype_frame_uses_threads_and_stays_exact() -> None:
-    rng = np.random.default_rng(8)
-    n = 300_000  # n * columns is past the threading threshold
-    df = pd.DataFrame(
-        {
-            "a": rng.standard_normal(n),
-            "b": rng.standard_normal(n).astype(np.float32),
-            "c": rng.integers(0, 100, n),
-            "d": rng.standard_normal(n),
-        }
-    )
-    out = mixup(df, random_state=4)
-    d = _core.draw(n, n, 4.0, np.random.default_rng(4))
-    for name in ["a", "c", "d"]:
-        x = df[name].to_numpy(dtype=np.float64)
-        np.testing.assert_allclose(out[name], d.lam * x[d.first] + (1 - d.lam) * x[d.second], atol=1e-12)
-    xb = df["b"].to_numpy()
-    lam32 = d.lam.astype(np.float32)
-    np.testing.assert_allclose(out["b"], lam32 * xb[d.first] + (1 - d.lam).astype(np.float32) * xb[d.second], rtol=1e-6)
-
-
 # --- labels ----------------------------------------------------------------------------
 
 
@@ -269,13 +292,14 @@ def test_class_column_of_integers_and_categorical() -> None:
 
 def test_dominant_label_mode_keeps_exact_labels() -> None:
     df = labelled(10)
-    out = mixup(df, labels="species", label_mode="dominant", random_state=5, batch_size=60)
+    out = mixup(with_tracers(df), labels="species", label_mode="dominant", random_state=5, batch_size=60)
     assert out["species"].dtype == df["species"].dtype
-    d = _core.draw(20, 60, 4.0, np.random.default_rng(5), dominant=True)
-    assert d.lam.min() >= 0.5
-    np.testing.assert_array_equal(out["species"], df["species"].to_numpy()[d.first])
+    first = np.tile(np.arange(20), 3)  # every row in order, once per pass
+    second, lam = trace(tracer_weights(out, 20), first)
+    assert lam.min() >= 0.5 and (second != first).all()
+    np.testing.assert_array_equal(out["species"], df["species"].to_numpy()[first])
     x = df["x"].to_numpy()
-    np.testing.assert_allclose(out["x"], d.lam * x[d.first] + (1 - d.lam) * x[d.second], atol=1e-12)
+    np.testing.assert_array_equal(out["x"], lam * x[first] + (1 - lam) * x[second])
     # lam >= 0.5 on the labelled row: a class-a row (x < 1) mixed with a class-b row (x < 11)
     # stays below 0.5 * 1 + 0.5 * 11 = 6; a class-b row (x >= 10) stays at or above 5
     in_a = out["species"] == "a"
@@ -305,6 +329,19 @@ def test_within_class_with_one_hot_labels() -> None:
     a = out["species_a"] == 1.0
     assert out.loc[a, "x"].between(0, 1).all() and out.loc[~a, "x"].between(10, 11).all()
     assert set(np.unique(out[["species_a", "species_b"]].to_numpy())) == {0.0, 1.0}
+
+
+@pytest.mark.parametrize("kwargs", [{"within_class": True}, {"label_mode": "dominant"}])
+def test_exact_labels_with_many_classes_are_not_counted_as_probability_columns(kwargs: dict[str, object]) -> None:
+    """Exact labels keep the class column as it is: 100 000 classes add one column, not 100 000."""
+    n = 200_000
+    x = np.arange(n, dtype=np.float64)
+    df = pd.DataFrame({"x": x, "pair": np.arange(n) // 2})  # classes of two rows: 2k and 2k + 1
+    out = mixup(df, labels="pair", random_state=0, **kwargs)  # type: ignore[arg-type]
+    assert list(out.columns) == ["x", "pair"]
+    np.testing.assert_array_equal(out["pair"], df["pair"])
+    if kwargs.get("within_class"):  # each row is mixed with the other row of its class
+        assert ((out["x"] >= 2 * out["pair"]) & (out["x"] <= 2 * out["pair"] + 1)).all()
 
 
 def test_within_class_singleton_class_copies() -> None:
@@ -423,15 +460,16 @@ def test_bad_data(data: object, error: type[Exception], match: str) -> None:
         mixup(data)  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize("position", [0, 7, 8, 9])
-@pytest.mark.parametrize("size", [3, 10, 25])
-def test_non_finite_found_wherever_it_is(monkeypatch: pytest.MonkeyPatch, position: int, size: int) -> None:
-    """NaN is found up front (batch_size < rows) or while mixing, also in a chunk that straddles a pass."""
-    monkeypatch.setattr(_core, "MIX_CHUNK", 4)  # chunks [8, 12) straddle the end of the first pass of 10 rows
-    for bad in (np.nan, np.inf):
-        df = pd.DataFrame({"ok": np.arange(10.0), "x": np.arange(10.0)})
+@pytest.mark.parametrize("position", [0, 131_071, 131_072, 262_143, 262_144, 299_999])
+@pytest.mark.parametrize("size", [3, 300_000, 700_001])
+def test_non_finite_found_wherever_it_is(position: int, size: int) -> None:
+    """NaN and infinity are found up front (batch_size < rows) or while mixing, in any step of 2**17 rows the
+    column is mixed in (the last one straddles the end of the first pass), on one thread or two."""
+    x = np.arange(300_000.0)
+    for bad, what in ((np.nan, "missing"), (np.inf, "infinite"), (-np.inf, "infinite")):
+        df = pd.DataFrame({"ok": x, "x": x})
         df.loc[position, "x"] = bad
-        with pytest.raises(ValueError, match=r"'x'.*(missing|infinite)"):
+        with pytest.raises(ValueError, match=rf"'x' holds 1 {what} value\(s\).*first at index \[{position}\]"):
             mixup(df, batch_size=size, random_state=0)
 
 
@@ -447,11 +485,11 @@ def test_single_dtype_frame_fast_path_still_finds_bad_values() -> None:
     with pytest.raises(ValueError, match=r"'c'.*infinite"):
         mixup(df, batch_size=2, random_state=0)  # fewer rows than the frame: checked up front
     ints = pd.DataFrame(np.arange(12).reshape(4, 3))
-    out = mixup(ints, random_state=0)
+    traced = with_tracers(ints, dtype=np.int64)  # int64 tracers: still one block of one dtype
+    assert set(traced.dtypes) == {np.dtype(np.int64)}
+    out = mixup(traced, random_state=0)
     assert (out.dtypes == np.float64).all()
-    d = _core.draw(4, 4, 4.0, np.random.default_rng(0))
-    x = ints.to_numpy(dtype=np.float64)
-    np.testing.assert_allclose(out.to_numpy(), d.lam[:, None] * x[d.first] + (1 - d.lam[:, None]) * x[d.second])
+    np.testing.assert_allclose(out[ints.columns].to_numpy(), expected_rows(ints, out))
 
 
 @pytest.mark.parametrize("alpha", [0, 0.4])

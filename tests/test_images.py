@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import PIL.Image
 import pytest
 from PIL import Image
 
@@ -71,20 +72,27 @@ def test_jpeg_files_decode_close_to_their_colour(tmp_path):
 
 
 def test_building_the_folder_decodes_nothing_and_a_batch_decodes_only_its_sources(folder_path, monkeypatch):
-    decoded: list[Path] = []
-    original = ImageFolder._decode
+    # Images are opened with Pillow's public Image.open: counting its calls counts the files decoded.
+    opened: list[Path] = []
+    original = PIL.Image.open
 
-    def counting(self, path):
-        decoded.append(path)
-        return original(self, path)
+    def counting(path, *args, **kwargs):
+        opened.append(Path(path))
+        return original(path, *args, **kwargs)
 
-    monkeypatch.setattr(ImageFolder, "_decode", counting)
+    monkeypatch.setattr(PIL.Image, "open", counting)
     folder = ImageFolder(folder_path, image_size=4)
-    assert decoded == []
+    assert opened == []
     gen = MixupGenerator(folder, folder.labels, num_classes=3, batch_size=2, random_state=0)
     next(iter(gen))
-    assert 2 <= len(decoded) <= 4  # the two first sources and their partners, each file once
-    assert len(set(decoded)) == len(decoded)
+    assert 2 <= len(opened) <= 4  # the two first sources and their partners, each file once
+    assert len(set(opened)) == len(opened)
+    assert set(opened) <= set(folder.paths)
+    opened.clear()
+    images, readable = folder.read(np.array([3, 3, 0, 3]))  # the public reader: one row per position
+    assert sorted(opened) == sorted([folder.paths[0], folder.paths[3]])  # each distinct file once
+    assert images.shape == (4, 4, 4, 3) and readable is None
+    np.testing.assert_array_equal(images[0], images[1])
 
 
 def test_mixed_batches_from_a_folder_mix_pixels_and_labels_alike(folder_path):

@@ -40,3 +40,47 @@ def test_unknown_attribute() -> None:
 
 def test_typed_marker_shipped() -> None:
     assert (Path(mixupy.__file__).parent / "py.typed").is_file()
+
+
+def test_no_module_keeps_mutable_state() -> None:
+    # Nothing may be shared between calls that threads could trip on or a forked child could inherit broken:
+    # module-level values are constants (numbers, strings, tuples, frozen sets, read-only mappings and arrays).
+    import importlib
+    import pkgutil
+    import types
+
+    import numpy as np
+
+    allowed = (types.ModuleType, type, types.FunctionType, int, float, str, bytes, tuple, frozenset, type(None))
+    allowed += (types.MappingProxyType, types.BuiltinFunctionType)
+    found = []
+    for info in pkgutil.walk_packages(mixupy.__path__, "mixupy."):
+        if info.name == "mixupy.__main__":  # runs the command line when imported
+            continue
+        module = importlib.import_module(info.name)
+        for name, value in vars(module).items():
+            if name.startswith("__") or getattr(value, "__module__", module.__name__) != module.__name__:
+                continue  # dunder names (__all__ is a list by convention) and names imported from elsewhere
+            if isinstance(value, np.ndarray):
+                if value.flags.writeable:
+                    found.append(f"{info.name}.{name}")
+            elif not isinstance(value, allowed) and not callable(value):
+                found.append(f"{info.name}.{name} ({type(value).__name__})")
+    assert not found, found
+
+
+def test_a_missing_extra_says_which_to_install() -> None:
+    cases = {
+        "MixupSampler": ("imblearn", "imblearn"),
+        "mixup_dask": ("dask", "dask"),
+        "mixup_batch": ("torch", "torch"),
+    }
+    for name, (blocked, extra) in cases.items():
+        code = (
+            f"import sys; sys.modules[{blocked!r}] = None\n"  # as if the package were not installed
+            "import mixupy\n"
+            f"try:\n    mixupy.{name}\nexcept ImportError as e:\n    print(type(e).__name__, e)\n"
+        )
+        env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
+        assert f"pip install 'mixupy[{extra}]'" in done.stdout, (name, done.stdout, done.stderr)

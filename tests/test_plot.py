@@ -16,7 +16,7 @@ from scipy.stats import beta
 
 from mixupy import mixup
 from mixupy.datasets import load_iris
-from mixupy.plot import _PALETTE, demo_figure, plot_lambda, plot_mixup
+from mixupy.plot import demo_figure, plot_lambda, plot_mixup
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
@@ -34,6 +34,12 @@ def two_class_frame() -> pd.DataFrame:
     return pd.DataFrame({"x": [0.0, 1.0, 2.0, 3.0], "y": [0.0, 0.0, 1.0, 1.0], "cls": ["a", "a", "b", "b"]})
 
 
+def class_colours(ax: matplotlib.axes.Axes) -> dict[str, np.ndarray]:
+    """Class -> the RGB colour its legend entry shows (the entries after "original" and "synthetic")."""
+    handles = ax.get_legend().legend_handles[2:]
+    return {h.get_label(): np.array(matplotlib.colors.to_rgb(h.get_color())) for h in handles}
+
+
 def test_plot_mixup_draws_every_row_filled_then_hollow():
     data = two_class_frame()
     mixed = pd.DataFrame({"x": [0.5, 1.5, 2.5], "y": [0.1, 0.2, 0.3], "cls_a": [1.0, 0.5, 0.0], "cls_b": [0, 0.5, 1]})
@@ -41,14 +47,16 @@ def test_plot_mixup_draws_every_row_filled_then_hollow():
     original, synthetic = ax.collections
     np.testing.assert_array_equal(original.get_offsets(), data[["x", "y"]].to_numpy())
     np.testing.assert_array_equal(synthetic.get_offsets(), mixed[["x", "y"]].to_numpy())
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["original", "synthetic", "a", "b"]
+    colour = class_colours(ax)
+    assert not np.allclose(colour["a"], colour["b"])  # each class its own colour
     # original rows filled in their class colour, synthetic rows hollow with a blended edge
-    np.testing.assert_allclose(original.get_facecolors()[:, :3], _PALETTE[[0, 0, 1, 1]])
+    np.testing.assert_allclose(original.get_facecolors()[:, :3], [colour["a"], colour["a"], colour["b"], colour["b"]])
     assert len(synthetic.get_facecolors()) == 0
     edges = synthetic.get_edgecolors()[:, :3]
-    np.testing.assert_allclose(edges, [_PALETTE[0], (_PALETTE[0] + _PALETTE[1]) / 2, _PALETTE[1]])
+    np.testing.assert_allclose(edges, [colour["a"], (colour["a"] + colour["b"]) / 2, colour["b"]])
     assert ax.get_xlabel() == "x"
     assert ax.get_ylabel() == "y"
-    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["original", "synthetic", "a", "b"]
 
 
 def test_plot_mixup_class_column_and_one_hot_columns_give_the_same_picture():
@@ -78,8 +86,10 @@ def test_plot_mixup_exact_labels_are_drawn_in_their_class_colour():
     data = two_class_frame()
     mixed = mixup(data, alpha=1, labels="cls", label_mode="dominant", random_state=0)
     ax = plot_mixup(data, mixed, x="x", y="y", labels="cls")
-    expected = _PALETTE[(mixed["cls"] == "b").astype(int).to_numpy()]
+    colour = class_colours(ax)
+    expected = [colour[c] for c in mixed["cls"]]
     np.testing.assert_allclose(ax.collections[1].get_edgecolors()[:, :3], expected)
+    np.testing.assert_allclose(ax.collections[0].get_facecolors()[:, :3], [colour[c] for c in data["cls"]])
 
 
 def test_plot_mixup_without_labels_uses_one_colour_and_the_given_axes():
@@ -89,7 +99,20 @@ def test_plot_mixup_without_labels_uses_one_colour_and_the_given_axes():
     assert out is ax
     assert len(fig.axes) == 1
     colours = np.vstack([ax.collections[0].get_facecolors()[:, :3], ax.collections[1].get_edgecolors()[:, :3]])
-    np.testing.assert_allclose(colours, np.tile(_PALETTE[0], (8, 1)))
+    assert colours.shape == (8, 3)
+    np.testing.assert_allclose(colours, np.tile(colours[0], (8, 1)))  # one colour for every row...
+    _, labelled = plt.subplots()
+    first_class = class_colours(
+        plot_mixup(
+            two_class_frame(),
+            mixup(two_class_frame(), labels="cls", random_state=0),
+            x="x",
+            y="y",
+            labels="cls",
+            ax=labelled,
+        )
+    )["a"]
+    np.testing.assert_allclose(colours[0], first_class)  # ...the colour of a first class
 
 
 @pytest.mark.parametrize(

@@ -21,7 +21,6 @@ from sklearn.dummy import DummyClassifier
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GridSearchCV, StratifiedKFold, cross_val_score
 from sklearn.preprocessing import StandardScaler
-from sklearn.utils._param_validation import InvalidParameterError
 from sklearn.utils.estimator_checks import (
     check_get_params_invariance,
     check_no_attributes_set_in_init,
@@ -30,7 +29,7 @@ from sklearn.utils.estimator_checks import (
 )
 
 import mixupy
-from mixupy import MixupSampler, _core
+from mixupy import MixupSampler
 
 CONFIGURATIONS = [
     MixupSampler(random_state=0),
@@ -342,37 +341,68 @@ def test_within_class_rows_stay_in_their_class_box(
         assert (new <= rows.max(axis=0) + 1e-12).all()
 
 
-# --- the kernel's neighbour partners (mixupy._core.NeighborPartners) ---------------------------------------------
+# --- neighbour partners, read back from copies -----------------------------------------------------------------
+# With alpha=0 each new row is an exact copy of its first source (lam = 1) or of its partner (lam = 0), and the first
+# sources of a class are its rows in order, once per full pass: so the copies show which partners each row has.
+
+
+def partners_seen(X: np.ndarray, y: np.ndarray, X_res: np.ndarray, y_res: np.ndarray) -> dict[int, set[int]]:
+    """Row -> the rows its new rows copied, from an alpha=0 resampling whose classes got whole passes only."""
+    position = {row.tobytes(): i for i, row in enumerate(X)}
+    assert len(position) == len(X)  # every row can be recognised
+    seen: dict[int, set[int]] = {i: set() for i in range(len(X))}
+    new_X, new_y = X_res[len(X) :], y_res[len(X) :]
+    for c in np.unique(new_y):
+        rows = np.flatnonzero(y == c)
+        copies = [position[row.tobytes()] for row in new_X[new_y == c]]
+        for first, copied in zip(np.tile(rows, len(copies) // len(rows)), copies, strict=True):
+            seen[int(first)].add(copied)
+    return seen
 
 
 def test_neighbor_partners_skip_the_row_itself_even_with_duplicates() -> None:
-    x = np.array([[0.0], [0.0], [0.0], [5.0], [50.0], [51.0]])
-    groups = np.array([0, 0, 0, 0, 1, 1])
-    table = _core.NeighborPartners(x, groups, 2, only=np.array([0])).table
-    for row in range(3):  # three copies of 0.0: the neighbours are the two others
-        assert sorted(table[row].tolist()) == sorted({0, 1, 2} - {row})
-    assert set(table[3].tolist()) <= {0, 1, 2}
-    only = _core.NeighborPartners(x, groups, 1, only=np.array([1])).table
-    assert only[:4].tolist() == [[-1]] * 4  # rows of groups not asked for are never first sources
-    assert only[4:].tolist() == [[5], [4]]
+    # Three copies of 0.0 and a 5.0 in class 0: with k=3, the neighbours of each 0.0 are the two others and the 5.0,
+    # so its new rows reach 5.0; had the row counted as one of its own neighbours, the 5.0 would be crowded out.
+    X = np.array([[0.0], [0.0], [0.0], [5.0], [50.0], [51.0]])
+    y = np.array([0, 0, 0, 0, 1, 1])
+    sampler = MixupSampler(
+        pairing="neighbors", k_neighbors=3, alpha=1.0, sampling_strategy={0: 4 + 400}, random_state=0
+    )
+    X_res, y_res = sampler.fit_resample(X, y)
+    assert (y_res[6:] == 0).all()  # only the class asked for gets rows
+    new = X_res[6:, 0].reshape(100, 4)  # first sources 0, 1, 2, 3 in turn
+    assert ((new >= 0) & (new <= 5)).all()
+    assert ((new[:, :3] > 0).mean(axis=0) > 0.2).all()  # each duplicate has the 5.0 among its neighbours
+    assert (new[:, 3] < 5).all()  # the 5.0 itself is mixed with zeros only
+    only = MixupSampler(pairing="neighbors", k_neighbors=1, alpha=1.0, sampling_strategy={1: 12}, random_state=0)
+    X_res, y_res = only.fit_resample(X, y)
+    assert (y_res[6:] == 1).all()
+    assert ((X_res[6:, 0] >= 50) & (X_res[6:, 0] <= 51)).all()  # 50 and 51 are each other's only neighbour
 
 
 @settings(max_examples=40, deadline=None)
 @given(st.integers(0, 2**32 - 1), st.integers(1, 4))
 def test_neighbor_partners_are_the_k_nearest_of_the_group(seed: int, k: int) -> None:
     rng = np.random.default_rng(seed)
-    groups = rng.integers(0, 2, size=40)
-    groups[:10] = 0
-    groups[10:20] = 1
-    x = rng.normal(size=(40, 2))
-    table = _core.NeighborPartners(x, groups, k).table
+    y = rng.integers(0, 2, size=40)
+    y[:10] = 0
+    y[10:20] = 1
+    X = rng.normal(size=(40, 2))
+    passes = 300  # each of k partners is copied with chance 1 / (2k) per pass: none is missed
+    counts = np.bincount(y)
+    sampler = MixupSampler(
+        pairing="neighbors",
+        k_neighbors=k,
+        alpha=0,
+        sampling_strategy={0: counts[0] * (passes + 1), 1: counts[1] * (passes + 1)},
+        random_state=seed,
+    )
+    X_res, y_res = sampler.fit_resample(X, y)
+    seen = partners_seen(X, y, X_res, y_res)
     for row in range(40):
-        same = np.flatnonzero((groups == groups[row]) & (np.arange(40) != row))
-        dist = np.linalg.norm(x[same] - x[row], axis=1)
-        chosen = np.linalg.norm(x[table[row]] - x[row], axis=1)
-        assert row not in table[row]
-        assert (groups[table[row]] == groups[row]).all()
-        np.testing.assert_allclose(np.sort(chosen), np.sort(dist)[:k])
+        same = np.flatnonzero((y == y[row]) & (np.arange(40) != row))
+        nearest = same[np.argsort(np.linalg.norm(X[same] - X[row], axis=1), kind="stable")[:k]]
+        assert seen[row] - {row} == set(nearest.tolist())  # all k nearest, and only them (besides the row itself)
 
 
 # --- bad input ------------------------------------------------------------------------------------------------------
@@ -414,12 +444,30 @@ def test_neighbor_partners_are_the_k_nearest_of_the_group(seed: int, k: int) -> 
             ValueError,
             r"unique column names.*\['x'\]",
         ),
-        (MixupSampler(label_mode="mix"), X_LINE, Y_LINE, InvalidParameterError, "'label_mode' parameter"),
-        (MixupSampler(pairing="knn"), X_LINE, Y_LINE, InvalidParameterError, "'pairing' parameter"),
-        (MixupSampler(k_neighbors=0), X_LINE, Y_LINE, InvalidParameterError, "'k_neighbors' parameter"),
-        (MixupSampler(alpha=-1), X_LINE, Y_LINE, InvalidParameterError, "'alpha' parameter"),
-        (MixupSampler(alpha=float("inf")), X_LINE, Y_LINE, InvalidParameterError, r"range \[0.0, inf\)"),
-        (MixupSampler(random_state="x"), X_LINE, Y_LINE, InvalidParameterError, "'random_state' parameter"),
+        (
+            MixupSampler(label_mode="mix"),
+            X_LINE,
+            Y_LINE,
+            ValueError,
+            r"`label_mode` must be one of \['within_class', 'dominant'\]; got 'mix'",
+        ),
+        (MixupSampler(label_mode=None), X_LINE, Y_LINE, ValueError, "`label_mode` must be one of"),
+        (
+            MixupSampler(pairing="knn"),
+            X_LINE,
+            Y_LINE,
+            ValueError,
+            r"`pairing` must be one of \['random', 'neighbors'\]; got 'knn'",
+        ),
+        (MixupSampler(k_neighbors=0), X_LINE, Y_LINE, ValueError, "`k_neighbors` must be a positive integer"),
+        (MixupSampler(k_neighbors=2.5), X_LINE, Y_LINE, TypeError, "`k_neighbors` must be a positive integer"),
+        (MixupSampler(k_neighbors=True), X_LINE, Y_LINE, TypeError, "`k_neighbors` must be a positive integer"),
+        (MixupSampler(alpha=-1), X_LINE, Y_LINE, ValueError, "`alpha` must be a finite number >= 0; got -1"),
+        (MixupSampler(alpha=float("inf")), X_LINE, Y_LINE, ValueError, "`alpha` must be a finite number >= 0"),
+        (MixupSampler(alpha="1"), X_LINE, Y_LINE, TypeError, "`alpha` must be a real number"),
+        (MixupSampler(random_state="x"), X_LINE, Y_LINE, TypeError, "`random_state` must be None, a non-negative int"),
+        (MixupSampler(random_state=-1), X_LINE, Y_LINE, ValueError, "`random_state` must be a non-negative integer"),
+        (MixupSampler(sampling_strategy="most"), X_LINE, Y_LINE, ValueError, "'sampling_strategy' parameter"),
         (MixupSampler(), X_LINE, np.zeros(6), ValueError, "class"),
     ],
 )

@@ -18,7 +18,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import mixupy.stream
 from mixupy import mixup, mixup_file
 from mixupy.cli import main
 
@@ -109,6 +108,16 @@ def test_concat_writes_every_original_row_first(tmp_path: Path) -> None:
     np.testing.assert_allclose(out["x"][:25], df["x"])
     np.testing.assert_array_equal(out["species_a"][:25], (df["species"] == "a").astype(float))
     np.testing.assert_allclose(out["species_a"] + out["species_b"], 1.0)
+
+
+def test_blocks_without_a_share_of_the_synthetic_rows_still_write_their_originals(tmp_path: Path) -> None:
+    src, dst = tmp_path / "in.csv", tmp_path / "out.csv"
+    write(pd.DataFrame({"x": np.arange(30.0)}), src)
+    # one synthetic row for three blocks: the first two blocks make none, and mix nothing
+    assert mixup_file(src, dst, batch_size=1, concat=True, buffer_rows=10, alpha=1.0, random_state=0) == (31, 1)
+    x = read(dst)["x"].to_numpy()
+    np.testing.assert_array_equal(x[:30], np.arange(30.0))
+    assert 20 <= x[30] <= 29  # the last block's share
 
 
 def test_batch_size_is_shared_among_blocks_in_proportion(tmp_path: Path) -> None:
@@ -248,42 +257,79 @@ def test_a_class_column_read_as_numbers_in_one_block_and_text_in_another(tmp_pat
 # --- no partial output -------------------------------------------------------------------------
 
 
-def test_interrupted_run_leaves_no_output_and_keeps_an_old_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    src, dst = tmp_path / "in.parquet", tmp_path / "out.parquet"
+@pytest.mark.parametrize(
+    ("src_name", "dst_name", "error", "match"),
+    [
+        ("in.parquet", "out.parquet", ValueError, r"column 'x' holds 1 missing value"),
+        ("in.csv", "out.csv", TypeError, "data row 16"),
+    ],
+)
+def test_a_run_failing_in_its_second_block_leaves_no_output_and_keeps_an_old_one(
+    tmp_path: Path, src_name: str, dst_name: str, error: type[Exception], match: str
+) -> None:
+    src, dst = tmp_path / src_name, tmp_path / dst_name
+    df = frame(30)[["x", "k"]]
+    if src.suffix == ".parquet":
+        df.loc[15, "x"] = np.nan  # row 15: in the second block of ten
+        write(df, src)
+    else:
+        text = df.to_csv(index=False).splitlines()
+        text[16] = "n/a?,15"  # data row 16, in the second block of ten
+        src.write_text("\n".join(text) + "\n")
+    dst.write_bytes(b"old")
+    with pytest.raises(error, match=match):
+        mixup_file(src, dst, buffer_rows=10, concat=True, random_state=0)
+    assert listing(tmp_path) == {src_name, dst_name}
+    assert dst.read_bytes() == b"old"
+
+
+@pytest.mark.parametrize("dst_name", ["out.csv", "out.parquet"])
+def test_interrupted_run_leaves_no_output_and_keeps_an_old_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, dst_name: str
+) -> None:
+    """Ctrl-C while the second block is written (the writers are pandas' and pyarrow's public ones)."""
+    src, dst = tmp_path / "in.parquet", tmp_path / dst_name
     write(frame(30)[["x", "k"]], src)
     dst.write_bytes(b"old")
     calls: list[int] = []
-    real = mixupy.stream.mixup_block
+    owner, method = (pd.DataFrame, "to_csv") if dst.suffix == ".csv" else (pq.ParquetWriter, "write_table")
+    real = getattr(owner, method)
 
-    def interrupt_second_block(*args: Any, **kwargs: Any) -> pd.DataFrame:
+    def interrupt_second_block(*args: Any, **kwargs: Any) -> Any:
         calls.append(1)
         if len(calls) == 2:
             raise KeyboardInterrupt
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(mixupy.stream, "mixup_block", interrupt_second_block)
+    monkeypatch.setattr(owner, method, interrupt_second_block)
     with pytest.raises(KeyboardInterrupt):
         mixup_file(src, dst, buffer_rows=10, concat=True)
-    assert listing(tmp_path) == {"in.parquet", "out.parquet"}
+    assert len(calls) == 2
+    assert listing(tmp_path) == {"in.parquet", dst_name}
     assert dst.read_bytes() == b"old"
 
 
-def test_sigterm_during_augment_removes_the_temporary_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_sigterm_during_augment_removes_the_temporary_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A real SIGTERM, sent to this process while the second block is written."""
     src, dst = tmp_path / "in.csv", tmp_path / "out.csv"
     write(frame(30)[["x", "k"]], src)
-    real = mixupy.stream.mixup_block
+    real = pd.DataFrame.to_csv
     calls: list[int] = []
 
-    def terminate_on_second_block(*args: Any, **kwargs: Any) -> pd.DataFrame:
+    def terminate_on_second_block(self: pd.DataFrame, *args: Any, **kwargs: Any) -> Any:
         calls.append(1)
         if len(calls) == 2:
-            assert len(listing(tmp_path)) == 2  # the input and the temporary output
+            assert not dst.exists()  # the first block is written, but not under the target's name
             os.kill(os.getpid(), signal.SIGTERM)
-        return real(*args, **kwargs)
+        return real(self, *args, **kwargs)
 
-    monkeypatch.setattr(mixupy.stream, "mixup_block", terminate_on_second_block)
+    monkeypatch.setattr(pd.DataFrame, "to_csv", terminate_on_second_block)
     previous = signal.getsignal(signal.SIGTERM)
-    assert main(["augment", str(src), "-o", str(dst), "--buffer-rows", "10"]) == 130
+    assert main(["augment", str(src), "-o", str(dst), "--buffer-rows", "10"]) == 128 + signal.SIGTERM
+    assert "stopped by SIGTERM" in capsys.readouterr().err
+    assert len(calls) == 2
     assert listing(tmp_path) == {"in.csv"}
     assert signal.getsignal(signal.SIGTERM) is previous
 

@@ -18,8 +18,7 @@ from hypothesis import strategies as st
 from scipy import stats
 
 import mixupy
-from mixupy import MixupLoss, _core, mixup, mixup_batch, mixup_loss, mixup_pairs
-from mixupy.tensors import mix_columns
+from mixupy import MixupLoss, mixup, mixup_arrays, mixup_batch, mixup_loss, mixup_pairs
 
 ROOT = Path(__file__).resolve().parents[1]
 HAS_CUDA = torch.cuda.is_available()
@@ -169,6 +168,45 @@ def test_seed_and_generator_reproduce() -> None:
     first, second = mixup_batch(x, y, random_state=gen), mixup_batch(x, y, random_state=gen)
     assert not torch.equal(first[0], second[0])  # the generator advances
     assert not torch.equal(mixup_batch(x, y, random_state=None)[0], mixup_batch(x, y, random_state=None)[0])
+
+
+def test_numpy_generators_and_seed_sequences_seed_the_torch_draw() -> None:
+    x, y = torch.randn(9, 4), torch.randn(9, 2)
+    a = mixup_batch(x, y, random_state=np.random.default_rng(5))
+    b = mixup_batch(x, y, random_state=np.random.default_rng(5))
+    assert torch.equal(a[0], b[0]) and torch.equal(a[1], b[1])
+    assert not torch.equal(a[0], mixup_batch(x, y, random_state=np.random.default_rng(6))[0])
+    gen = np.random.default_rng(5)
+    first, second = mixup_batch(x, y, random_state=gen), mixup_batch(x, y, random_state=gen)
+    assert torch.equal(first[0], a[0])
+    assert not torch.equal(first[0], second[0])  # the NumPy generator advanced
+    seq = mixup_pairs(x, torch.arange(9), random_state=np.random.SeedSequence(3))
+    again = mixup_pairs(x, torch.arange(9), random_state=np.random.SeedSequence(3))
+    assert all(torch.equal(p, q) for p, q in zip(seq, again, strict=True))
+    assert not torch.equal(seq[3], mixup_pairs(x, torch.arange(9), random_state=np.random.SeedSequence(4))[3])
+
+
+def test_numpy_functions_accept_a_cpu_torch_generator() -> None:
+    df = pd.DataFrame({"x": np.arange(30.0), "y": np.arange(30.0) ** 2})
+    on_torch = mixup(df, random_state=torch.Generator().manual_seed(5))
+    pd.testing.assert_frame_equal(on_torch, mixup(df, random_state=torch.Generator().manual_seed(5)))
+    assert not on_torch.equals(mixup(df, random_state=torch.Generator().manual_seed(6)))
+    gen = torch.Generator().manual_seed(5)
+    first, second = mixup(df, random_state=gen), mixup(df, random_state=gen)
+    pd.testing.assert_frame_equal(first, on_torch)
+    assert not first.equals(second)  # the torch generator advanced
+    x = df.to_numpy()
+    np.testing.assert_array_equal(
+        mixup_arrays(x, random_state=torch.Generator().manual_seed(5)),
+        mixup_arrays(x, random_state=torch.Generator().manual_seed(5)),
+    )
+
+
+@needs_cuda
+@pytest.mark.gpu
+def test_numpy_functions_refuse_a_cuda_torch_generator() -> None:
+    with pytest.raises(ValueError, match=r"`random_state` is a torch.Generator on cuda"):
+        mixup(pd.DataFrame({"x": [1.0, 2.0]}), random_state=torch.Generator(device="cuda"))
 
 
 def test_global_torch_rng_is_untouched() -> None:
@@ -390,11 +428,8 @@ def test_loss_rejects_reducing_function() -> None:
         (lambda: mixup_batch(torch.zeros(2, 1), torch.zeros(2, 1), alpha=-1), ValueError, "alpha"),
         (lambda: mixup_batch(torch.zeros(2, 1), torch.zeros(2, 1), per_batch=1), TypeError, "per_batch"),
         (lambda: mixup_batch(torch.zeros(2, 1), torch.zeros(2, 1), random_state=-3), ValueError, "random_state"),
-        (
-            lambda: mixup_batch(torch.zeros(2, 1), torch.zeros(2, 1), random_state=np.random.default_rng(0)),
-            TypeError,
-            "torch.Generator",
-        ),
+        (lambda: mixup_batch(torch.zeros(2, 1), torch.zeros(2, 1), random_state="seed"), TypeError, "torch.Generator"),
+        (lambda: mixup_batch(torch.zeros(2, 1), torch.zeros(2, 1), random_state=1.5), TypeError, "random_state"),
         (lambda: mixup_pairs(torch.zeros(2, 1), torch.zeros(2, 1, device="meta")), ValueError, "device"),
         (lambda: mixup_pairs(torch.zeros(2, 1, dtype=torch.complex64), torch.zeros(2)), TypeError, "floating"),
     ],
@@ -451,19 +486,32 @@ def test_frame_on_torch_agrees_with_numpy(device: str, kwargs: dict[str, object]
 
 
 @pytest.mark.parametrize("device", DEVICES)
-@pytest.mark.parametrize("keep_originals", [False, True])
+@pytest.mark.parametrize("concat", [False, True])
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
-def test_torch_column_applier_is_bit_exact(
-    device: str, keep_originals: bool, dtype: type, monkeypatch: pytest.MonkeyPatch
+def test_frame_on_torch_is_bit_exact_in_blocks_of_columns(
+    device: str, concat: bool, dtype: type, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # Columns travel to the device in blocks of 2**26 values; a frame that large would take seconds to mix, so
+    # the block size is made small instead: the one private name this file touches.
+    from mixupy import _apply_torch
+
+    monkeypatch.setattr(_apply_torch, "_BLOCK_VALUES", 200)  # 40 + 130 values a column: one column per block
     rng = np.random.default_rng(1)
-    columns = [rng.normal(size=40), rng.integers(0, 9, size=40), rng.random(40) > 0.5, rng.normal(size=40)]
-    d = _core.draw(40, 130, 0.5, rng)
-    monkeypatch.setattr("mixupy.tensors._BLOCK_VALUES", 200)  # force several blocks of columns
-    got = mix_columns(columns, d, np.dtype(dtype), keep_originals=keep_originals, device=device)
-    want = _core.mix_columns(columns, d, np.dtype(dtype), keep_originals=keep_originals)
-    assert got.dtype == want.dtype and got.shape == want.shape
-    np.testing.assert_array_equal(got, want)
+    if dtype is np.float64:  # integers and bools are mixed in float64 with the floats
+        df = pd.DataFrame(
+            {
+                "a": rng.normal(size=40),
+                "b": rng.integers(0, 9, size=40),
+                "c": rng.random(40) > 0.5,
+                "d": rng.normal(size=40),
+            }
+        )
+    else:
+        df = pd.DataFrame({name: rng.normal(size=40).astype(np.float32) for name in "abcd"})
+    want = mixup(df, alpha=0.5, batch_size=130, concat=concat, random_state=1)
+    got = mixup(df, alpha=0.5, batch_size=130, concat=concat, random_state=1, device=device)
+    assert (got.dtypes == dtype).all() and got.shape == want.shape == (40 * concat + 130, 4)
+    pd.testing.assert_frame_equal(got, want, check_exact=True)
 
 
 def test_frame_device_errors() -> None:

@@ -9,7 +9,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import mixupy
-from mixupy import _core
 from mixupy.timeseries import mixup_lagged, mixup_series_array, mixup_timeseries, new_series_ids
 
 
@@ -63,13 +62,49 @@ def test_each_synthetic_series_has_one_lam_shared_with_its_labels(two: pd.DataFr
     assert out["id"].unique().tolist() == ["mix-0", "mix-1"]
 
 
-def test_matches_the_kernel_draw_for_the_same_seed() -> None:
-    x = np.random.default_rng(1).normal(size=(6, 5, 2))
-    d = _core.draw(6, 9, 0.7, np.random.default_rng(42))
-    expected = d.lam[:, None, None] * x[d.first] + (1 - d.lam[:, None, None]) * x[d.second]
-    np.testing.assert_allclose(mixup_series_array(x, alpha=0.7, n_series=9, random_state=42), expected)
-    out = mixup_timeseries(long_frame(x), id_col="id", time_col="t", alpha=0.7, n_series=9, random_state=42)
-    np.testing.assert_allclose(as_array(out, ["c0", "c1"]), expected)
+def with_id_channels(values: np.ndarray) -> np.ndarray:
+    """(series, steps, channels) -> the same with one more channel per series, 1 in its own, 0 in the others.
+
+    Mixed, those channels are the weights of the sources: ``lam`` for the first,
+    ``1 - lam`` for the second, exactly, at every step.
+    """
+    n, steps, _ = values.shape
+    return np.concatenate([values, np.broadcast_to(np.eye(n)[:, None, :], (n, steps, n))], axis=2)
+
+
+def mix_of(weights: np.ndarray, sources: np.ndarray) -> np.ndarray:
+    """``lam * s_i + (1 - lam) * s_j`` for the one or two sources with a weight in ``weights``."""
+    pair = np.flatnonzero(weights)
+    assert 1 <= pair.size <= 2, weights
+    out = weights[pair[0]] * sources[pair[0]]
+    return out if pair.size == 1 else out + weights[pair[1]] * sources[pair[1]]
+
+
+def test_each_synthetic_series_is_exactly_lam_si_plus_one_minus_lam_sj() -> None:
+    values = np.random.default_rng(1).normal(size=(6, 5, 2))
+    x = with_id_channels(values)
+    out = mixup_series_array(x, alpha=0.7, n_series=9, random_state=42)
+    weights = out[:, 0, 2:]  # lam of the first source, 1 - lam of the second
+    np.testing.assert_array_equal(out[:, :, 2:], np.broadcast_to(weights[:, None, :], (9, 5, 6)))  # one lam per series
+    assert ((weights > 0).sum(axis=1) == 2).all()  # two different series, alpha > 0
+    np.testing.assert_allclose(weights.sum(axis=1), 1.0)
+    for r in range(9):
+        np.testing.assert_array_equal(out[r, :, :2], mix_of(weights[r], values))
+    frame = mixup_timeseries(long_frame(x), id_col="id", time_col="t", alpha=0.7, n_series=9, random_state=42)
+    np.testing.assert_array_equal(as_array(frame, [f"c{k}" for k in range(8)]), out)  # the same draw, the same mix
+
+
+def test_first_sources_are_every_series_in_turn_then_a_random_subset() -> None:
+    x = with_id_channels(np.zeros((6, 3, 1)))
+    out, y = mixup_series_array(x, np.arange(6), num_classes=6, label_mode="dominant", n_series=9, random_state=42)
+    first = y.argmax(axis=1)  # exact labels: those of the first source, the dominant one
+    np.testing.assert_array_equal(y, np.eye(6)[first])
+    np.testing.assert_array_equal(first[:6], np.arange(6))
+    assert (np.diff(first[6:]) > 0).all()  # 3 distinct series, in order
+    weights = out[:, 0, 1:]
+    lam = weights[np.arange(9), first]
+    assert ((lam >= 0.5) & (lam <= 1)).all()  # folded to max(lam, 1 - lam)
+    assert ((weights > 0).sum(axis=1) == 2).all()  # the partner is another series
 
 
 def test_alpha_zero_copies_whole_source_series() -> None:
@@ -331,9 +366,15 @@ def test_array_labels_one_hot_rows_and_exact_modes() -> None:
     assert exact.shape == (6, 10) and exact.dtype == np.float64
     np.testing.assert_array_equal(exact.sum(axis=1), 1.0)  # exact one-hot rows, as mixup_arrays returns them
     assert set(exact.argmax(axis=1)) <= {7, 8, 9}
-    d = _core.draw(3, 6, 4, np.random.default_rng(4), dominant=True)  # the draw the call makes
-    np.testing.assert_array_equal(exact.argmax(axis=1), 7 + d.first)
-    np.testing.assert_allclose(x_dom, d.lam[:, None] * x[d.first] + (1 - d.lam[:, None]) * x[d.second])
+    # The pairs and weights depend on the seed and the number of series only: series that are unit
+    # vectors, mixed with the same seed, show them (weight lam on the first source, 1 - lam on the second).
+    weights, _ = mixup_series_array(
+        np.eye(3), np.arange(3), num_classes=3, label_mode="dominant", n_series=6, random_state=4
+    )
+    np.testing.assert_array_equal(exact.argmax(axis=1), 7 + np.tile(np.arange(3), 2))  # every series in turn, twice
+    np.testing.assert_array_equal(exact.argmax(axis=1), 7 + weights.argmax(axis=1))  # the dominant source's label
+    for r in range(6):
+        np.testing.assert_array_equal(x_dom[r], mix_of(weights[r], x))
 
 
 @pytest.mark.parametrize(
@@ -513,7 +554,7 @@ def test_lag_copies_a_column_missing_throughout_a_series() -> None:
         (np.zeros((3, 0, 1)), {}, ValueError, "at least 2 steps; got 0"),
         (np.zeros((3, 1)), {}, ValueError, "at least 2 steps; got 1"),
         (np.zeros(4), {}, ValueError, "2 dimensions"),
-        (np.array([[0.0, np.nan]]), {}, ValueError, r"missing or infinite value\(s\), the first at index \(0, 1\)"),
+        (np.array([[0.0, np.nan]]), {}, ValueError, r"NaN or infinite value\(s\), the first at index \(0, 1\)"),
         (np.array([["a", "b"]]), {}, TypeError, "must hold numbers"),
         ([[0.0, 1.0]], {}, TypeError, "NumPy array"),
         (np.zeros((2, 3)), {"window": 4}, ValueError, "`window`=4 is longer"),
@@ -566,7 +607,9 @@ def test_every_docstring_example_imports_what_it_uses() -> None:
     import mixupy.timeseries as module
 
     # pytest's doctests run in the module's globals, where np and pd exist anyway; a reader's session does not
-    tests = doctest.DocTestFinder().find(module, globs={})
+    finder = doctest.DocTestFinder()
+    public = [module, *(obj for name in module.__all__ if callable(obj := getattr(module, name)))]
+    tests = [test for obj in public for test in finder.find(obj, globs={})]
     assert len([t for t in tests if t.examples]) >= 4
     runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)
     for test in tests:

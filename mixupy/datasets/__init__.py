@@ -8,7 +8,7 @@ import pandas as pd
 
 __all__ = ["load_iris"]
 
-_SPECIES = ["setosa", "versicolor", "virginica"]
+_SPECIES = ("setosa", "versicolor", "virginica")
 
 
 def load_iris(*, one_hot: bool = True) -> pd.DataFrame:
@@ -46,5 +46,7 @@ def load_iris(*, one_hot: bool = True) -> pd.DataFrame:
         frame = pd.read_csv(fh, dtype={"species": str})
     if not one_hot:
         return frame
-    dummies = pd.get_dummies(frame["species"], prefix="", prefix_sep="").reindex(columns=_SPECIES, fill_value=False)
+    dummies = pd.get_dummies(frame["species"], prefix="", prefix_sep="").reindex(
+        columns=list(_SPECIES), fill_value=False
+    )
     return pd.concat([frame.drop(columns="species"), dummies], axis=1)

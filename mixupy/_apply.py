@@ -1,0 +1,205 @@
+"""The NumPy appliers: a :class:`mixupy._draw.Draw` applied to columns, rows, class codes and units.
+
+``out[r] = lam[r] * x[first[r]] + (1 - lam[r]) * x[second[r]]``, computed as two
+products and a sum, each rounded once, so that every value stays finite when
+its sources are finite and a weight of 1 gives an exact copy. The torch
+appliers (:mod:`mixupy._apply_torch`) compute the same formula.
+
+Nothing here checks user input. The column kernel reports, as a by-product of
+the pass that pulls each column into cache, whether the column's sum was
+finite; deciding what that means (and naming the bad value) is the caller's.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from mixupy._draw import Draw
+from mixupy._parallel import run_parallel, thread_count
+
+__all__ = ["MIX_CHUNK", "float_dtype", "mix_codes", "mix_columns", "mix_rows", "mix_units"]
+
+# Values per piece of work when whole units (series, windows) are mixed on several threads.
+_UNIT_CHUNK_VALUES = 1 << 21
+
+
+def float_dtype(dtype: object) -> np.dtype:
+    """The dtype that a mix of ``dtype`` values comes out in, in every back-end.
+
+    NumPy floating dtypes keep theirs (float16, float32, float64); integers,
+    bools and pandas' nullable or Arrow dtypes become float64, because a mix of
+    two integers is not an integer.
+    """
+    if isinstance(dtype, np.dtype) and dtype.kind == "f":
+        return dtype
+    return np.dtype(np.float64)
+
+
+# Rows per step of the column kernel: a step's temporaries (1 MiB each in float64)
+# stay in the core's caches while the column being gathered from stays in L3.
+MIX_CHUNK = 1 << 17
+
+
+def _mix_column(
+    column: np.ndarray,
+    d: Draw,
+    weights: tuple[np.ndarray, np.ndarray],
+    out: np.ndarray,
+    rows: slice,
+    buffers: dict[np.dtype, np.ndarray],
+) -> None:
+    """``out[r] = lam[r] * column[first[r]] + (1 - lam[r]) * column[second[r]]`` for ``r`` in ``rows``.
+
+    ``weights`` is ``(lam, 1 - lam)`` in the dtype of ``out``. ``buffers`` maps
+    dtypes to the caller's scratch buffers of ``min(len(d), MIX_CHUNK)`` values;
+    it must hold one of the output's dtype, and one of the column's is added.
+    Columns of a narrower dtype (integers and bools into float64) are cast by
+    the arithmetic, a step at a time, never copied whole. First sources inside
+    the draw's full passes (``tiles``) are read in place.
+    """
+    lam, rest = weights
+    n = column.shape[0]
+    in_place = d.tiles * n
+    # Gathers land in ``gathered``, in the column's dtype; then the arithmetic casts them.
+    scratch = buffers[out.dtype]
+    if column.dtype not in buffers:
+        buffers[column.dtype] = np.empty_like(scratch, dtype=column.dtype)
+    gathered = buffers[column.dtype]
+    for start in range(rows.start, rows.stop, MIX_CHUNK):
+        stop = min(rows.stop, start + MIX_CHUNK)
+        step = slice(start, stop)
+        o, t, g = out[step], scratch[: stop - start], gathered[: stop - start]
+        offset = start % n
+        if stop <= in_place and offset + (stop - start) <= n:  # rows offset.. of one full pass
+            np.multiply(column[offset : offset + (stop - start)], lam[step], out=o)
+        else:
+            np.take(column, d.first[step], out=g, mode="clip")
+            np.multiply(g, lam[step], out=o)
+        np.take(column, d.second[step], out=g, mode="clip")
+        np.multiply(g, rest[step], out=t)
+        o += t
+
+
+def mix_columns(
+    columns: list[np.ndarray],
+    d: Draw,
+    dtype: np.dtype,
+    *,
+    keep_originals: bool = False,
+    finite: list[bool] | None = None,
+) -> np.ndarray:
+    """Mix a list of equally long 1-D columns with one draw.
+
+    Returns an array of shape ``(len(columns), rows)`` in ``dtype``, C-ordered,
+    so that its transpose is a column-major table. With ``keep_originals`` the
+    first ``n`` entries of each row are the source values, the mixed ones follow.
+
+    Columns are mixed one after another. The threads share each column, each
+    taking a range of its synthetic rows, so one column at a time is gathered from
+    and it stays in the shared cache. (Sorting the partners so that they are
+    gathered in address order was measured too: the sort costs more than it
+    saves, even for columns larger than the cache.)
+
+    Before mixing its share of a column, each thread reads the smallest and the
+    largest value of its share of the rows (of the first pass, when every row
+    is a first source). That read is what puts the column in cache for the
+    random gathers that follow, and it answers two questions for free: when
+    ``finite`` is a list it receives, per column, whether every value was
+    finite (NaN and infinity reach the extremes); and a column whose values come
+    within a factor 2 of the largest float has its mixed values clipped to
+    that float. ``lam * a + (1 - lam) * b`` lies between ``a`` and ``b``, and
+    with ``lam`` and ``1 - lam`` summing to 1 its two rounded products cannot
+    sum past the largest float; the clip guards the case where the two weights,
+    each rounded to a narrow dtype, sum to a little more than 1.
+    """
+    n = columns[0].shape[0] if columns else 0
+    offset = n if keep_originals else 0
+    if len(d) == 0:  # nothing to mix: the originals alone, or no values
+        if finite is not None:
+            finite[:] = [bool(np.isfinite(c).all()) if c.dtype.kind == "f" else True for c in columns]
+        return np.array([c[:offset] for c in columns], dtype=dtype).reshape(len(columns), offset)
+    # A column whose arithmetic with ``dtype`` would run in a wider type (float64 or int64
+    # into float32) is cast first, so each value is rounded to ``dtype`` before it is mixed.
+    columns = [c if np.result_type(c.dtype, dtype) == dtype else c.astype(dtype) for c in columns]
+    out = np.empty((len(columns), offset + len(d)), dtype=dtype)
+    # The weights in the output's dtype, each thread filling its share; (1 - lam) is taken in
+    # float64, then cast, so every path gives the same numbers.
+    lam = d.lam if d.lam.dtype == dtype else np.empty(len(d), dtype=dtype)
+    rest = np.empty(len(d), dtype=dtype)
+    # Each thread's share: a range of synthetic rows (whole steps) and a range of originals.
+    n_steps = -(-len(d) // MIX_CHUNK)
+    n_threads = min(thread_count(), n_steps)
+    cuts = [min(len(d), (k * n_steps // n_threads) * MIX_CHUNK) for k in range(n_threads + 1)]
+    shares = [slice(cuts[k], cuts[k + 1]) for k in range(n_threads)]
+    edges = [0] + [min(n, cut) for cut in cuts[1:-1]] + [n]  # the originals: all n of them, shared alike
+    originals = [slice(edges[k], edges[k + 1]) for k in range(n_threads)]
+    lows, highs = np.zeros((n_threads, len(columns))), np.zeros((n_threads, len(columns)))
+
+    def work(k: int) -> None:
+        rows = shares[k]
+        if lam is not d.lam:
+            lam[rows] = d.lam[rows]
+        np.subtract(1.0, d.lam[rows], out=rest[rows])
+        buffers = {dtype: np.empty(min(len(d), MIX_CHUNK), dtype=dtype)}  # reused for every column
+        # NaN and infinity are reported through ``finite``, not as NumPy warnings. errstate is set
+        # here, in the worker: it does not pass from the calling thread to the pool's threads.
+        with np.errstate(invalid="ignore", over="ignore"):
+            for j, column in enumerate(columns):
+                own = column[originals[k]]
+                if own.size:
+                    lows[k, j], highs[k, j] = np.minimum.reduce(own), np.maximum.reduce(own)
+                if keep_originals:
+                    out[j, originals[k]] = own
+                _mix_column(column, d, (lam, rest), out[j, offset:], rows, buffers)
+
+    run_parallel(work, n_threads, len(d) * len(columns))
+    low, high = lows.min(axis=0), highs.max(axis=0)
+    ok = np.isfinite(low) & np.isfinite(high)
+    if finite is not None:
+        finite[:] = ok.tolist()
+    if dtype.kind == "f":
+        largest = float(np.finfo(dtype).max)
+        for j in np.flatnonzero(ok & (np.maximum(-low, high) > largest / 2)):
+            np.clip(out[j, offset:], -largest, largest, out=out[j, offset:])
+    return out
+
+
+def mix_rows(x: np.ndarray, d: Draw) -> np.ndarray:
+    """Mix the rows (first axis) of an array of any rank with one draw.
+
+    Integer and bool arrays are mixed in float64; floating arrays keep their dtype.
+    The gathers use ``mode="clip"`` (the draw's positions are valid by construction),
+    which skips NumPy's buffered bounds check: several times faster per batch.
+    """
+    dtype = float_dtype(x.dtype)
+    shape = (len(d),) + (1,) * (x.ndim - 1)
+    lam = d.lam.astype(dtype, copy=False).reshape(shape)
+    out = np.take(x, d.first, axis=0, mode="clip").astype(dtype, copy=False)
+    out *= lam
+    other = np.take(x, d.second, axis=0, mode="clip").astype(dtype, copy=False)
+    other *= (1.0 - d.lam).astype(dtype, copy=False).reshape(shape)
+    out += other
+    return out
+
+
+def mix_codes(codes: np.ndarray, n_classes: int, d: Draw, dtype: type = np.float64) -> np.ndarray:
+    """Mixed one-hot labels, shape ``(len(d), n_classes)``, from integer class codes."""
+    out: np.ndarray = np.zeros((len(d), n_classes), dtype=dtype)
+    rows = np.arange(len(d))
+    out[rows, codes[d.first]] = d.lam
+    out[rows, codes[d.second]] += 1.0 - d.lam  # each row appears once, so += is safe
+    return out
+
+
+def mix_units(units: np.ndarray, d: Draw) -> np.ndarray:
+    """Mix whole units (series or windows, the first axis) with one draw, a range of rows per thread."""
+    per_unit = max(1, int(np.prod(units.shape[1:])))
+    out = np.empty((len(d), *units.shape[1:]), dtype=float_dtype(units.dtype))
+    rows = max(1, _UNIT_CHUNK_VALUES // per_unit)
+
+    def work(k: int) -> None:
+        part = slice(k * rows, (k + 1) * rows)
+        out[part] = mix_rows(units, d.take(part))
+
+    run_parallel(work, -(-len(d) // rows), len(d) * per_unit)
+    return out
