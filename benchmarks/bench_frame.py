@@ -140,7 +140,7 @@ def run_case(n: int, k: int, rounds: int, repeats: int, python_old: Path) -> dic
         old.stdin.close()
         old.wait()
 
-    env_new = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env_new = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
     mem_new = measure_memory(Path(sys.executable), path, "new", env_new)
     mem_old = measure_memory(python_old, path, "old", old_env())
     path.unlink()

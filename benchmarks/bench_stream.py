@@ -82,7 +82,7 @@ def make_csv(size_mb: int) -> tuple[Path, int]:
 
 def measure(command: list[str]) -> tuple[float, float]:
     """Run ``command``; return its wall-clock seconds and peak resident memory in MB."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
     start = time.perf_counter()
     child = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(child.pid, 0)

@@ -152,7 +152,7 @@ def test_demo_prints_summary(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_module_entry_point_runs_in_a_subprocess() -> None:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
     done = subprocess.run(
         [sys.executable, "-m", "mixupy", "demo", "--seed", "1"], capture_output=True, text=True, env=env, check=False
     )
@@ -187,7 +187,7 @@ def test_path_problems_are_one_line_usage_errors(
 
 
 def test_closed_pipe_is_not_an_error() -> None:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
     reader = subprocess.Popen(
         [sys.executable, "-m", "mixupy", "demo"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env
     )

@@ -34,7 +34,7 @@ def command(*args: str) -> list[str]:
 
 
 def environment() -> dict[str, str]:
-    return {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
+    return {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), os.environ.get("PYTHONPATH", "")])}
 
 
 def digest(path: Path) -> str:
@@ -227,3 +227,31 @@ def test_two_runs_writing_one_output_at_once_leave_one_complete_file(folder: Pat
     alone = run(folder, "in.csv", "-o", "alone.csv", "--seed", "5", "--buffer-rows", "30000")
     assert alone.returncode == 0
     assert digest(folder / "out.csv") == digest(folder / "alone.csv")  # one whole run's file, not a mixture
+
+
+@pytest.mark.parametrize("delay", [0.0, 0.03, 0.08, 0.15, 0.25, 0.4])
+def test_ctrl_c_from_the_first_moment_gives_one_line_and_no_file(folder: Path, delay: float) -> None:
+    # The libraries take a few tenths of a second to import: an interrupt then is answered like any other.
+    proc = subprocess.Popen(
+        command("in.csv", "-o", "out.csv"), cwd=folder, env=environment(), stderr=subprocess.PIPE, text=True
+    )
+    time.sleep(delay)
+    proc.send_signal(signal.SIGINT)
+    _, stderr = proc.communicate(timeout=60)
+    assert "Traceback" not in stderr, stderr
+    if proc.returncode == -signal.SIGINT:  # before Python itself was ready to take the signal: nothing ran
+        assert stderr == ""
+    else:
+        assert proc.returncode == 130, stderr
+        assert one_line(stderr) == "mixupy: interrupted"
+    assert sorted(p.name for p in folder.iterdir()) == ["in.csv"]
+
+
+def test_a_column_whose_type_changes_inside_one_block_gives_one_line(tmp_path: Path) -> None:
+    rows = ["x,y"] + [f"{i / 7},{i % 2}" for i in range(300_000)] + ["oops,1"]
+    (tmp_path / "in.csv").write_text("\n".join(rows) + "\n")
+    done = run(tmp_path, "in.csv", "-o", "out.csv")
+    assert done.returncode == 1
+    line = one_line(done.stderr)  # no DtypeWarning from pandas before it
+    assert "'x'" in line and "oops" in line, line
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv"]

@@ -47,7 +47,7 @@ def test_pages_are_found_and_blocks_are_extracted():
 @pytest.mark.parametrize("page", [p for p in PAGES if python_blocks(p)], ids=lambda p: p.name)
 def test_every_python_example_runs(page, tmp_path):
     script = f"BLOCKS = {python_blocks(page)!r}\n{RUNNER}"
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "MPLBACKEND": "Agg", "KERAS_BACKEND": "torch"}
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "MPLBACKEND": "Agg", "KERAS_BACKEND": "torch"}
     result = subprocess.run(
         [sys.executable, "-W", "error", "-c", script],
         cwd=tmp_path,
@@ -60,7 +60,7 @@ def test_every_python_example_runs(page, tmp_path):
 
 
 def test_site_builds_strict(tmp_path):
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "NO_MKDOCS_2_WARNING": "1"}
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "NO_MKDOCS_2_WARNING": "1"}
     result = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(tmp_path / "site")],
         cwd=ROOT,
@@ -98,7 +98,7 @@ def test_index_links_to_every_page():
 def test_make_figures_writes_every_figure(tmp_path):
     from PIL import Image
 
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "MPLBACKEND": "Agg"}
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "MPLBACKEND": "Agg"}
     subprocess.run(
         [sys.executable, str(DOCS / "make_figures.py"), "--out", str(tmp_path)],
         env=env,

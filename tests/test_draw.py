@@ -467,7 +467,7 @@ def test_concat_on_threads_copies_every_original_before_fewer_synthetic_rows(thr
 def test_beta_benchmark_runs_quick() -> None:
     """benchmarks/bench_beta.py --quick times both samplers and prints a KS p-value per alpha."""
     root = Path(__file__).resolve().parent.parent
-    env = {**os.environ, "PYTHONPATH": str(root)}
+    env = {**os.environ, "PYTHONPATH": str(root / "src")}
     done = subprocess.run(
         [sys.executable, str(root / "benchmarks" / "bench_beta.py"), "--quick", "--repeats", "2"],
         env=env,

@@ -63,7 +63,7 @@ def test_quick_run_writes_tables_into_the_page(bench, tmp_path):
     page = tmp_path / "evidence.md"
     page.write_text((ROOT / "docs" / "evidence.md").read_text(encoding="utf-8"), encoding="utf-8")
     csv = tmp_path / "runs.csv"
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
     result = subprocess.run(
         [sys.executable, str(SCRIPT), "--quick", "--doc", str(page), "--csv", str(csv)],
         env=env,

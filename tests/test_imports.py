@@ -17,7 +17,7 @@ OPTIONAL = ["torch", "dask", "distributed", "matplotlib", "imblearn", "sklearn",
 
 def test_import_loads_no_optional_dependency() -> None:
     code = "import sys, json, mixupy; print(json.dumps(sorted(m.split('.')[0] for m in sys.modules)))"
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
     loaded = set(json.loads(done.stdout))
     assert not loaded & set(OPTIONAL), loaded & set(OPTIONAL)
@@ -81,6 +81,18 @@ def test_a_missing_extra_says_which_to_install() -> None:
             "import mixupy\n"
             f"try:\n    mixupy.{name}\nexcept ImportError as e:\n    print(type(e).__name__, e)\n"
         )
-        env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
         done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
         assert f"pip install 'mixupy[{extra}]'" in done.stdout, (name, done.stdout, done.stderr)
+
+
+def test_a_folder_named_mixupy_in_the_working_directory_does_not_shadow_the_package(tmp_path: Path) -> None:
+    # As after `git clone ... mixupy; pip install -e mixupy`, then Python started beside the clone: with the
+    # src/ layout the clone folder holds no importable mixupy/, and the installed package is found.
+    (tmp_path / "mixupy" / "src").mkdir(parents=True)
+    (tmp_path / "mixupy" / "README.md").write_text("a clone\n")
+    code = "import mixupy; print(mixupy.mixup.__name__)"
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, env=env)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "mixup"

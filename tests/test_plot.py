@@ -193,7 +193,7 @@ def test_demo_figure_has_two_panels_of_the_same_mix():
 
 
 def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "MPLBACKEND": "Agg"}
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "MPLBACKEND": "Agg"}
     return subprocess.run(
         [sys.executable, "-m", "mixupy", *args], capture_output=True, text=True, env=env, cwd=cwd, check=False
     )
@@ -224,6 +224,6 @@ def test_cli_demo_plot_usage_errors(tmp_path):
 
 def test_importing_mixupy_plot_does_not_import_matplotlib():
     code = "import sys, mixupy.plot; print('matplotlib' in sys.modules)"
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
     assert out.stdout.strip() == "False"

@@ -10,7 +10,7 @@ import tokenize
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-PACKAGE = ROOT / "mixupy"
+PACKAGE = ROOT / "src" / "mixupy"
 MAX_MODULE_LINES = 550
 MAX_FUNCTION_LINES = 80
 

@@ -15,7 +15,7 @@ README = (ROOT / "README.md").read_text(encoding="utf-8")
 def test_readme_python_blocks_run(tmp_path: Path) -> None:
     code = "\n\n".join(re.findall(r"```python\n(.*?)```", README, flags=re.S))
     assert "mixup(" in code
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
     done = subprocess.run(
         [sys.executable, "-W", "error", "-c", code], cwd=tmp_path, capture_output=True, text=True, env=env, check=False
     )

@@ -374,7 +374,7 @@ def test_cli_bad_data_exit_1_names_the_row(tmp_path: Path, capsys: pytest.Captur
 def test_progress_bar_on_request_and_off_when_not_a_terminal(tmp_path: Path) -> None:
     src = tmp_path / "in.csv"
     write(frame(50)[["x", "k"]], src)
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
     command = [sys.executable, "-m", "mixupy", "augment", str(src), "-o", str(tmp_path / "o.csv")]
     command += ["--buffer-rows", "10"]
     shown = subprocess.run([*command, "--progress"], capture_output=True, text=True, env=env, check=True)

@@ -528,7 +528,7 @@ def test_frame_without_device_does_not_import_torch() -> None:
     code = (
         "import sys, mixupy, pandas as pd; mixupy.mixup(pd.DataFrame({'a': [1.0, 2.0]})); print('torch' in sys.modules)"
     )
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
 
@@ -543,7 +543,7 @@ def test_public_names_are_registered() -> None:
 
 
 def test_digits_example_runs() -> None:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
     script = ROOT / "examples" / "digits_torch.py"
     out = subprocess.run(
         [sys.executable, str(script), "--quick"], env=env, capture_output=True, text=True, check=True, timeout=300
@@ -553,7 +553,7 @@ def test_digits_example_runs() -> None:
 
 
 def test_benchmark_runs_quick() -> None:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
     script = ROOT / "benchmarks" / "bench_tensors.py"
     out = subprocess.run(
         [sys.executable, str(script), "--quick", "--no-docs"], env=env, capture_output=True, text=True, check=True

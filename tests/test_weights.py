@@ -49,7 +49,7 @@ def test_importing_it_needs_no_scikit_learn() -> None:
         capture_output=True,
         text=True,
         check=True,
-        env={**os.environ, "PYTHONPATH": str(root)},
+        env={**os.environ, "PYTHONPATH": str(root / "src")},
     )
     assert done.stdout.strip() == "[]"
 

@@ -16,7 +16,10 @@ from __future__ import annotations
 import importlib
 from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Any
+
+TYPE_CHECKING = False  # typing itself is not imported: the command line starts on this module
+if TYPE_CHECKING:
+    from typing import Any
 
 __version__ = "1.0.0"
 

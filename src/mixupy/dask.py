@@ -62,7 +62,9 @@ def mixup_dask(
     shuffle : bool, default False
         False: both rows of a pair come from the same partition. True: first move
         the rows to random partitions (a Dask shuffle on a random key, as many
-        partitions as before), so that any two rows can meet.
+        partitions as before), so that any two rows can meet. The shuffle is Dask's
+        task-based one, so the result runs on any scheduler, with or without a
+        distributed ``Client``.
     random_state : None, int, numpy.random.SeedSequence or numpy.random.Generator, optional
         Root of the per-partition seeds. None draws fresh entropy once, here,
         so that computing the result twice gives the same rows.
@@ -126,7 +128,9 @@ def mixup_dask(
             meta=meta.assign(**{k: np.empty(0, dtype=np.int64) for k in _KEYS}),
             align_dataframes=False,
         )
-        data = keyed.shuffle(on=_KEYS[0], npartitions=data.npartitions)
+        # The task-based shuffle, named: Dask's default depends on whether a distributed Client exists when the
+        # graph is built (p2p then), and such a graph cannot run on the local schedulers.
+        data = keyed.shuffle(on=_KEYS[0], npartitions=data.npartitions, shuffle_method="tasks")
     return data.map_partitions(
         _mix_partition,
         numbers,

@@ -183,6 +183,8 @@ def _stop_signals_raise() -> Iterator[None]:
         raise Stopped(signum)
 
     previous = {signum: signal.signal(signum, stop) for signum in _STOP_SIGNALS}
+    # Ctrl-C raises KeyboardInterrupt again (mixupy.__main__ exits at once while the command starts up)
+    previous[signal.SIGINT] = signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         yield
     finally:
