@@ -410,3 +410,62 @@ def test_the_largest_floats_mix_to_finite_values_between_their_sources(dtype: st
     assert bool(torch.isfinite(out).all())
     wide = torch.tensor([[-1e308], [1e308]], dtype=torch.float64)  # the defect of issue 15: lerp gave +-inf
     assert bool(torch.isfinite(mixupy.mixup_batch(wide, torch.eye(2, dtype=wide.dtype), random_state=0)[0]).all())
+
+
+@settings(PROFILE, max_examples=max(10, settings().max_examples // 10))
+@given(frames(), ALPHAS, FLAGS, st.sampled_from([None, "c0", ["missing"], 5]), SEEDS)
+def test_mixup_dask(df: pd.DataFrame, alpha: Any, concat: Any, labels: Any, seed: Any) -> None:
+    import dask.dataframe as dd
+
+    def computed(data: pd.DataFrame, **kwargs: Any) -> pd.DataFrame:
+        return mixupy.mixup_dask(dd.from_pandas(data, npartitions=2), **kwargs).compute(scheduler="sync")
+
+    labels = df.columns[0] if labels == "c0" else labels
+    attack(computed, df, alpha=alpha, concat=concat, labels=labels, random_state=seed)
+
+
+@settings(PROFILE, max_examples=max(10, settings().max_examples // 5))
+@given(frames(), ALPHAS, st.sampled_from([1, 10, 0, -1, 2**62, 1.5]), st.sampled_from([1, 40, 0, True]), SEEDS)
+def test_plots(df: pd.DataFrame, alpha: Any, size: Any, bins: Any, seed: Any) -> None:
+    import matplotlib.pyplot as plt
+
+    from mixupy.plot import plot_lambda, plot_mixup
+
+    try:
+        attack(plot_lambda, alpha, size=size, bins=bins, random_state=seed)
+        columns = [*df.columns, "missing"]
+        attack(plot_mixup, df, df, x=columns[0], y=columns[min(1, len(columns) - 1)])
+    finally:
+        plt.close("all")
+
+
+@settings(PROFILE, max_examples=max(10, settings().max_examples // 5))
+@given(
+    st.sampled_from([4, (3, 5), 0, -2, (2,), "x", True]),
+    st.sampled_from(["rgb", "grayscale", "rgba", "cmyk", None]),
+    st.sampled_from([None, 0.25, 0.0, 1.0, 2]),
+    st.sampled_from(["raise", "skip", "ignore"]),
+)
+def test_image_folder(size: Any, color: Any, split: Any, on_error: Any) -> None:
+    import tempfile
+
+    from PIL import Image
+
+    with tempfile.TemporaryDirectory() as root:
+        for name, value in (("a", 0), ("b", 255)):
+            (Path(root) / name).mkdir()
+            for k in range(4):
+                Image.new("L", (3, 3), value).save(Path(root) / name / f"{k}.png")
+        (Path(root) / "b" / "broken.png").write_bytes(b"not an image")
+        subset = None if split is None else "training"
+
+        def read_all(*args: Any, **kwargs: Any) -> Any:
+            folder = mixupy.ImageFolder(*args, **kwargs)
+            with warnings.catch_warnings():  # on_error="skip" warns of each unreadable file, as documented
+                warnings.filterwarnings("ignore", message="skipping unreadable", category=RuntimeWarning)
+                generator = mixupy.MixupGenerator(folder, folder.labels, num_classes=2, batch_size=3)
+                return [batch for batch, _ in generator]
+
+        attack(
+            read_all, root, image_size=size, color_mode=color, validation_split=split, subset=subset, on_error=on_error
+        )

@@ -80,7 +80,16 @@ def _xy(frame: pd.DataFrame, column: Hashable, param: str, frame_name: str) -> n
     if not is_numeric_dtype(frame[column].dtype):
         msg = f"`{param}` column {column!r} of `{frame_name}` must be numeric; got dtype {frame[column].dtype}."
         raise TypeError(msg)
-    return np.asarray(column_values(frame[column], frame_name), dtype=np.float64)
+    values = np.asarray(column_values(frame[column], frame_name), dtype=np.float64)
+    with np.errstate(over="ignore"):
+        span = np.max(values) - np.min(values)
+    if not np.isfinite(span):
+        msg = (
+            f"`{param}` column {column!r} of `{frame_name}` spans more than the largest float "
+            f"({np.min(values)!r} to {np.max(values)!r}), so no axis can be scaled to it. Hint: rescale it first."
+        )
+        raise ValueError(msg)
+    return values
 
 
 def _class_probabilities(
