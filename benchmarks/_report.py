@@ -1,4 +1,4 @@
-"""What every benchmark script shares: a best-of timer, and writing its figures into a docs page.
+"""What every benchmark script shares: timers, and writing its figures into a docs page.
 
 The scripts run as ``python benchmarks/bench_*.py``, so this folder is first on ``sys.path``
 and ``from _report import ...`` finds this module.
@@ -6,6 +6,9 @@ and ``from _report import ...`` finds this module.
 
 from __future__ import annotations
 
+import argparse
+import statistics
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -31,3 +34,41 @@ def write_section(doc: Path, mark: str, text: str) -> None:
     head, rest = page.split(start, 1)
     tail = rest.split(end, 1)[1]
     doc.write_text(f"{head}{start}\n{text}\n{end}{tail}", encoding="utf-8")
+
+
+def interleaved_medians(
+    ops: dict[str, Callable[[], object]], clock: Callable[[Callable[[], object]], float], repeats: int
+) -> dict[str, float]:
+    """Median seconds of each operation after one warm-up call each, calls interleaved so that load on the
+    machine hits all alike; ``clock(fn)`` times one call."""
+    for fn in ops.values():  # warm up: allocator, kernels, threads
+        clock(fn)
+    times: dict[str, list[float]] = {name: [] for name in ops}
+    for _ in range(repeats):
+        for name, fn in ops.items():
+            times[name].append(clock(fn))
+    return {name: statistics.median(values) for name, values in times.items()}
+
+
+def command_line(script: str, argv: list[str] | None) -> str:
+    """How the script was run, as the page should say: ``python benchmarks/SCRIPT ARGS``."""
+    return " ".join(["python", f"benchmarks/{script}", *(argv if argv is not None else sys.argv[1:])])
+
+
+def publish(lines: list[str], doc: Path, mark: str, *, write: bool) -> None:
+    """Print the figures and, when ``write``, put them into ``doc`` between the markers of ``mark``."""
+    text = "\n".join(lines).rstrip()
+    print(text)
+    if write:
+        write_section(doc, mark, text)
+        print(f"\nwritten to {doc}")
+
+
+def batch_parser(description: str | None, doc: Path) -> argparse.ArgumentParser:
+    """The options of a script that times operations on a batch of images: --quick, --batch, --repeats, --no-docs."""
+    parser = argparse.ArgumentParser(description=description, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="batch of 16, 3 repeats")
+    parser.add_argument("--batch", type=int, default=256)
+    parser.add_argument("--repeats", type=int, default=10)
+    parser.add_argument("--no-docs", action="store_true", help=f"print only; do not update {doc.name}")
+    return parser

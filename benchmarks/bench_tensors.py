@@ -15,16 +15,13 @@ clone's is 2x.
 
 from __future__ import annotations
 
-import argparse
 import os
-import statistics
-import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 import torch
-from _report import write_section
+from _report import batch_parser, command_line, interleaved_medians, publish
 
 import mixupy
 
@@ -76,14 +73,7 @@ def measure(device: torch.device, batch: int, repeats: int) -> dict[str, float]:
         "mixup_batch(x, y, num_classes=1000)": lambda: mixupy.mixup_batch(x, y, num_classes=1000, random_state=gen),
         "mixup_pairs(x, y)": lambda: mixupy.mixup_pairs(x, y, random_state=gen),
     }
-    clock = timer(device)
-    for fn in ops.values():  # warm up: allocator, kernels, threads
-        clock(fn)
-    times: dict[str, list[float]] = {name: [] for name in ops}
-    for _ in range(repeats):
-        for name, fn in ops.items():
-            times[name].append(clock(fn))
-    return {name: statistics.median(values) for name, values in times.items()}
+    return interleaved_medians(ops, timer(device), repeats)
 
 
 def report(device: torch.device, batch: int, repeats: int, peak_gbs: float | None) -> list[str]:
@@ -110,19 +100,15 @@ def report(device: torch.device, batch: int, repeats: int, peak_gbs: float | Non
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--quick", action="store_true", help="batch of 16, 3 repeats")
-    parser.add_argument("--batch", type=int, default=256)
-    parser.add_argument("--repeats", type=int, default=10)
+    parser = batch_parser(__doc__, DOCS)
     parser.add_argument("--peak-gbs", type=float, default=None, help="the CUDA device's peak bandwidth, GB/s")
-    parser.add_argument("--no-docs", action="store_true", help=f"print only; do not update {DOCS.name}")
     args = parser.parse_args(argv)
     batch, repeats = (16, 3) if args.quick else (args.batch, args.repeats)
 
     devices = [torch.device("cpu")]
     if torch.cuda.is_available():
         devices.append(torch.device("cuda"))
-    command = " ".join(["python", "benchmarks/bench_tensors.py", *(argv if argv is not None else sys.argv[1:])])
+    command = command_line("bench_tensors.py", argv)
     lines = [
         f"Measured with `{command}` (torch {torch.__version__}, {os.cpu_count()} CPU cores"
         + ("" if len(devices) > 1 else ", no CUDA device")
@@ -131,11 +117,7 @@ def main(argv: list[str] | None = None) -> None:
     ]
     for device in devices:
         lines += [*report(device, batch, repeats, args.peak_gbs), ""]
-    text = "\n".join(lines).rstrip()
-    print(text)
-    if not args.no_docs:
-        write_section(DOCS, MARK, text)
-        print(f"\nwritten to {DOCS}")
+    publish(lines, DOCS, MARK, write=not args.no_docs)
 
 
 if __name__ == "__main__":

@@ -92,7 +92,7 @@ def test_augment_to_stdout(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
         (["augment", "{src}", "-o", "{dst}", "--label-mode", "soft"], 2, "label-mode"),
         (["augment", "{src}"], 2, "output"),
         (["augment", "{src}", "-o", "{dst}"], 1, "non-numeric"),
-        (["augment", "{src}", "-o", "{dst}", "--labels", "nope"], 2, "`labels` names columns that are not in"),
+        (["augment", "{src}", "-o", "{dst}", "--labels", "nope"], 2, "--labels names columns that are not in"),
         (["augment", "{bad}", "-o", "{dst}", "--labels", "species"], 1, "missing"),
         (["augment", "{src}", "-o", "{dst}", "--within-class"], 2, "needs the class column: add --labels"),
         (["augment", "{src}", "-o", "{dst}", "--label-mode", "dominant"], 2, "--label-mode dominant keeps"),

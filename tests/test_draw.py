@@ -18,11 +18,8 @@ from __future__ import annotations
 import ctypes
 import itertools
 import os
-import subprocess
-import sys
 import threading
 import warnings
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -466,17 +463,10 @@ def test_concat_on_threads_copies_every_original_before_fewer_synthetic_rows(thr
 
 def test_beta_benchmark_runs_quick() -> None:
     """benchmarks/bench_beta.py --quick times both samplers and prints a KS p-value per alpha."""
-    root = Path(__file__).resolve().parent.parent
-    env = {**os.environ, "PYTHONPATH": str(root / "src")}
-    done = subprocess.run(
-        [sys.executable, str(root / "benchmarks" / "bench_beta.py"), "--quick", "--repeats", "2"],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=300,
-    )
-    rows = [line for line in done.stdout.splitlines() if line.startswith("| ") and "ms |" in line]
+    from tracing import run_benchmark
+
+    printed = run_benchmark("bench_beta.py", "--quick", "--repeats", "2")
+    rows = [line for line in printed.splitlines() if line.startswith("| ") and "ms |" in line]
     assert len(rows) == 5
     assert any("Cheng's BB" in row for row in rows) and any("uniform" in row for row in rows)
     p_values = [float(row.rstrip(" |").rsplit("|", 1)[1]) for row in rows]

@@ -59,6 +59,11 @@ def _every_public_function(folder: str) -> dict[str, Any]:
     out["MixupSampler"] = (
         mixupy.MixupSampler(random_state=0).fit_resample(x[:30], y[:30] * (np.arange(30) < 20))[0].sum()
     )
+    out["MixupRegressionSampler"] = (
+        mixupy.MixupRegressionSampler(pairing="target", random_state=0).fit_resample(x, df["x"])[0].sum()
+    )
+    big = LARGE.iloc[:, :2]  # pairing by target on threads: the shells' binary searches and the draw's chunks
+    out["mixup_large_by_target"] = mixupy.mixup(big, target=1, pairing="target", random_state=0).to_numpy().sum()
     soft = mixupy.mixup(df, labels="y", random_state=0)
     out["expand_soft_labels"] = mixupy.expand_soft_labels(soft[["x", "z"]], soft[["y_0", "y_1"]])[2].sum()
     from PIL import Image
@@ -138,7 +143,9 @@ def test_a_dataloader_with_two_forked_workers_mixes_after_the_parent_did() -> No
 def test_results_do_not_depend_on_the_number_of_threads(threads: str, monkeypatch: pytest.MonkeyPatch) -> None:
     reference = mixupy.mixup(LARGE, concat=True, batch_size=len(LARGE) + 3, random_state=5)
     arrays = mixupy.mixup_arrays(LARGE.to_numpy(), random_state=5)
+    by_target = mixupy.mixup(LARGE, target=0, pairing="target", random_state=5)
     monkeypatch.setenv(THREADS_VARIABLE, threads)
     again = mixupy.mixup(LARGE, concat=True, batch_size=len(LARGE) + 3, random_state=5)
     pd.testing.assert_frame_equal(again, reference, check_exact=True)
+    pd.testing.assert_frame_equal(mixupy.mixup(LARGE, target=0, pairing="target", random_state=5), by_target)
     np.testing.assert_array_equal(mixupy.mixup_arrays(LARGE.to_numpy(), random_state=5), arrays)

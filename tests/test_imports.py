@@ -74,6 +74,7 @@ def test_a_missing_extra_says_which_to_install() -> None:
         "MixupSampler": ("imblearn", "imblearn"),
         "mixup_dask": ("dask", "dask"),
         "mixup_batch": ("torch", "torch"),
+        "MixupDataset": ("keras", "keras"),
     }
     for name, (blocked, extra) in cases.items():
         code = (

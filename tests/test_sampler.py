@@ -14,19 +14,14 @@ import scipy.sparse
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from imblearn.pipeline import make_pipeline
-from imblearn.utils.estimator_checks import check_param_validation, estimator_checks_generator
+from imblearn.utils.estimator_checks import estimator_checks_generator
+from sampler_checks import API_CHECKS, listed_checks
 from scipy import stats
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.dummy import DummyClassifier
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GridSearchCV, StratifiedKFold, cross_val_score
 from sklearn.preprocessing import StandardScaler
-from sklearn.utils.estimator_checks import (
-    check_get_params_invariance,
-    check_no_attributes_set_in_init,
-    check_parameters_default_constructible,
-    check_set_params,
-)
 
 import mixupy
 from mixupy import MixupSampler
@@ -39,13 +34,7 @@ CONFIGURATIONS = [
 ]
 
 
-# imbalanced-learn's ``parametrize_with_checks`` hands pytest a generator, which pytest 9.1 deprecates (and
-# ``filterwarnings = error`` makes fatal). The same checks, from the same generator, listed here first.
-ESTIMATOR_CHECKS = [
-    pytest.param(estimator, check, id=f"{estimator!r}-{check.func.__name__}")
-    for configuration in CONFIGURATIONS
-    for estimator, check in estimator_checks_generator(configuration)
-]
+ESTIMATOR_CHECKS = listed_checks(CONFIGURATIONS)
 
 
 @pytest.mark.parametrize(("estimator", "check"), ESTIMATOR_CHECKS)
@@ -78,16 +67,7 @@ def test_every_applicable_imblearn_check_is_generated() -> None:
     }
 
 
-@pytest.mark.parametrize(
-    "check",
-    [
-        check_param_validation,
-        check_no_attributes_set_in_init,
-        check_parameters_default_constructible,
-        check_get_params_invariance,
-        check_set_params,
-    ],
-)
+@pytest.mark.parametrize("check", API_CHECKS)
 def test_parameter_api_checks(check: Any) -> None:
     check("MixupSampler", MixupSampler())
 

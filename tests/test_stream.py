@@ -211,13 +211,12 @@ def test_missing_input_and_missing_output_folder(tmp_path: Path) -> None:
 def test_a_column_not_numeric_in_a_later_block_only_is_named_with_its_row(tmp_path: Path) -> None:
     src = tmp_path / "in.csv"
     lines = ["x,y"] + [f"{i},{i}" for i in range(25)]
-    lines[18] = "17,oops"  # data row 18, in the second block of 10
+    lines[18] = "17,oops"  # row 17 (counting from 0 after the header), in the second block of 10
     src.write_text("\n".join(lines) + "\n")
     with pytest.raises(TypeError) as info:
         mixup_file(src, tmp_path / "out.csv", buffer_rows=10)
     message = str(info.value)
-    assert "'y'" in message and "data rows 11 to 20" in message and "data row 18" in message
-    assert "'oops'" in message and "rows before this block held numbers" in message
+    assert "'y' holds 'oops' at row 17" in message and "the rows before held numbers there" in message
     assert listing(tmp_path) == {"in.csv"}
 
 
@@ -261,7 +260,7 @@ def test_a_class_column_read_as_numbers_in_one_block_and_text_in_another(tmp_pat
     ("src_name", "dst_name", "error", "match"),
     [
         ("in.parquet", "out.parquet", ValueError, r"column 'x' holds 1 missing value"),
-        ("in.csv", "out.csv", TypeError, "data row 16"),
+        ("in.csv", "out.csv", TypeError, "at row 15"),
     ],
 )
 def test_a_run_failing_in_its_second_block_leaves_no_output_and_keeps_an_old_one(
@@ -274,7 +273,7 @@ def test_a_run_failing_in_its_second_block_leaves_no_output_and_keeps_an_old_one
         write(df, src)
     else:
         text = df.to_csv(index=False).splitlines()
-        text[16] = "n/a?,15"  # data row 16, in the second block of ten
+        text[16] = "n/a?,15"  # row 15 (from 0 after the header), in the second block of ten
         src.write_text("\n".join(text) + "\n")
     dst.write_bytes(b"old")
     with pytest.raises(error, match=match):
@@ -367,7 +366,7 @@ def test_cli_bad_data_exit_1_names_the_row(tmp_path: Path, capsys: pytest.Captur
     src = tmp_path / "in.csv"
     src.write_text("x\n" + "".join(f"{i}\n" for i in range(12)) + "n/a?\n")
     assert main(["augment", str(src), "-o", str(tmp_path / "o.csv"), "--buffer-rows", "5"]) == 1
-    assert "data row 13" in capsys.readouterr().err
+    assert "'x' holds 'n/a?' at row 12" in capsys.readouterr().err
     assert listing(tmp_path) == {"in.csv"}
 
 
@@ -383,9 +382,12 @@ def test_progress_bar_on_request_and_off_when_not_a_terminal(tmp_path: Path) -> 
     assert "%" not in hidden.stderr and "wrote 50 rows" in hidden.stderr
 
 
-def test_parquet_output_refuses_a_block_of_another_type(tmp_path: Path) -> None:
+def test_a_class_column_of_digits_then_words_is_text_in_every_block(tmp_path: Path) -> None:
+    # Blocks used to read the class column as numbers in one block and text in the next (different schemas,
+    # or silently different columns); it is now read as text, as written, in every block.
     src, dst = tmp_path / "in.csv", tmp_path / "out.parquet"
     src.write_text("x,c\n" + "".join(f"{i},{i % 2}\n" for i in range(10)) + "10,a\n11,b\n")
-    with pytest.raises(ValueError, match="does not fit the Parquet schema of the first block"):
-        mixup_file(src, dst, labels="c", label_mode="dominant", buffer_rows=10)
-    assert listing(tmp_path) == {"in.csv"}
+    mixup_file(src, dst, labels="c", label_mode="dominant", buffer_rows=10, concat=True, random_state=0)
+    out = pd.read_parquet(dst)
+    assert out["c"].tolist()[:12] == ["0", "1"] * 5 + ["a", "b"]
+    assert set(out["c"]) == {"0", "1", "a", "b"}

@@ -309,6 +309,24 @@ def test_label_smoothing_by_hand() -> None:
     torch.testing.assert_close(ym, expected)
 
 
+@pytest.mark.parametrize("dtype", [torch.uint8, torch.int8, torch.int16, torch.int32, torch.int64])
+def test_integer_labels_of_every_width_with_num_classes(dtype: torch.dtype) -> None:
+    # issue 15: scatter_ takes int64 indices only, so uint8, int8 and int16 labels raised RuntimeError
+    x = torch.arange(4.0)[:, None]
+    y = torch.tensor([0, 1, 2, 0]).to(dtype)
+    xm, ym = mixup_batch(x, y, alpha=1.0, num_classes=3, label_smoothing=0.1, random_state=4)
+    xr, yr = mixup_batch(x, y.long(), alpha=1.0, num_classes=3, label_smoothing=0.1, random_state=4)
+    assert torch.equal(xm, xr) and torch.equal(ym, yr)
+
+
+def test_huge_finite_values_stay_finite() -> None:
+    # issue 15: the lerp form a + lam * (b - a) turned finite -1e308 and 1e308 into -inf and inf
+    x = torch.tensor([[-1e308], [1e308], [1e308], [-1e308]], dtype=torch.float64)
+    for seed in range(5):
+        xm, _ = mixup_batch(x, torch.eye(4, 2, dtype=torch.float64), alpha=1.0, random_state=seed)
+        assert bool(torch.isfinite(xm).all()) and float(xm.abs().max()) <= 1e308
+
+
 def test_label_smoothing_is_off_by_default() -> None:
     _, ym = mixup_batch(torch.zeros(3, 1), torch.tensor([0, 1, 2]), alpha=0, num_classes=5, random_state=0)
     assert bool(((ym == 0) | (ym == 1)).all())

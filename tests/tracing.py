@@ -20,3 +20,16 @@ def trace(weights: np.ndarray, first: np.ndarray) -> tuple[np.ndarray, np.ndarra
     rest[rows, first] = 0
     second = np.where(rest.max(axis=1) > 0, rest.argmax(axis=1), first)
     return second, lam
+
+
+def run_benchmark(script: str, *args: str) -> str:
+    """Run ``benchmarks/SCRIPT`` with ``args`` (its quick mode) against this checkout; return what it printed."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    env = {**os.environ, "PYTHONPATH": str(root / "src")}
+    command = [sys.executable, str(root / "benchmarks" / script), *args]
+    return subprocess.run(command, env=env, capture_output=True, text=True, check=True, timeout=300).stdout

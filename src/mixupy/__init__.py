@@ -29,6 +29,7 @@ _LAZY: Mapping[str, str] = MappingProxyType(
         "mixup": "mixupy.frame",
         "datasets": "mixupy",
         "MixupSampler": "mixupy.sampler",
+        "MixupRegressionSampler": "mixupy.regression_sampler",
         "expand_soft_labels": "mixupy.weights",
         "mixup_file": "mixupy.stream",
         "mixup_dask": "mixupy.dask",
@@ -41,6 +42,13 @@ _LAZY: Mapping[str, str] = MappingProxyType(
         "mixup_batch": "mixupy.tensors",
         "mixup_loss": "mixupy.tensors",
         "mixup_pairs": "mixupy.tensors",
+        # CutMix (torch functions need the extra "torch"), one transform for batches, Keras 3 (extra "keras")
+        "cutmix": "mixupy.cutpaste",
+        "cutmix_arrays": "mixupy.cutpaste",
+        "cutmix_batch": "mixupy.cutpaste",
+        "cutmix_pairs": "mixupy.cutpaste",
+        "Mixup": "mixupy.transform",
+        "MixupDataset": "mixupy.keras_dataset",
         "mixup_lagged": "mixupy.timeseries",
         "mixup_series_array": "mixupy.timeseries",
         "mixup_timeseries": "mixupy.timeseries",
@@ -52,7 +60,14 @@ __all__ = ["__version__", *_LAZY]
 
 # top-level package a lazy module needs -> the extra that installs it
 _EXTRAS: Mapping[str, str] = MappingProxyType(
-    {"torch": "torch", "dask": "dask", "distributed": "dask", "imblearn": "imblearn", "sklearn": "imblearn"}
+    {
+        "torch": "torch",
+        "dask": "dask",
+        "distributed": "dask",
+        "imblearn": "imblearn",
+        "sklearn": "imblearn",
+        "keras": "keras",
+    }
 )
 
 

@@ -5,6 +5,9 @@ products and a sum, each rounded once, so that every value stays finite when
 its sources are finite and a weight of 1 gives an exact copy. The torch
 appliers (:mod:`mixupy._apply_torch`) compute the same formula.
 
+CutMix is applied by :func:`region_mask`, the same code for NumPy arrays and
+torch tensors: where the mask holds, a sample takes its partner's value.
+
 Nothing here checks user input. The column kernel reports, as a by-product of
 the pass that pulls each column into cache, whether the column's sum was
 finite; deciding what that means (and naming the bad value) is the caller's.
@@ -12,12 +15,15 @@ finite; deciding what that means (and naming the bad value) is the caller's.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import numpy as np
 
-from mixupy._draw import Draw
+from mixupy._draw import Box, Columns, Draw
 from mixupy._parallel import run_parallel, thread_count
 
-__all__ = ["MIX_CHUNK", "float_dtype", "mix_codes", "mix_columns", "mix_rows", "mix_units"]
+__all__ = ["MIX_CHUNK", "float_dtype", "mix_codes", "mix_columns", "mix_rows", "mix_units", "region_mask"]
 
 # Values per piece of work when whole units (series, windows) are mixed on several threads.
 _UNIT_CHUNK_VALUES = 1 << 21
@@ -87,6 +93,7 @@ def mix_columns(
     *,
     keep_originals: bool = False,
     finite: list[bool] | None = None,
+    extremes: list[tuple[float, float]] | None = None,
 ) -> np.ndarray:
     """Mix a list of equally long 1-D columns with one draw.
 
@@ -117,6 +124,8 @@ def mix_columns(
     if len(d) == 0:  # nothing to mix: the originals alone, or no values
         if finite is not None:
             finite[:] = [bool(np.isfinite(c).all()) if c.dtype.kind == "f" else True for c in columns]
+        if extremes is not None:
+            extremes[:] = [(float(c.min()), float(c.max())) if c.size else (0.0, 0.0) for c in columns]
         return np.array([c[:offset] for c in columns], dtype=dtype).reshape(len(columns), offset)
     # A column whose arithmetic with ``dtype`` would run in a wider type (float64 or int64
     # into float32) is cast first, so each value is rounded to ``dtype`` before it is mixed.
@@ -157,6 +166,8 @@ def mix_columns(
     ok = np.isfinite(low) & np.isfinite(high)
     if finite is not None:
         finite[:] = ok.tolist()
+    if extremes is not None:  # each column's smallest and largest value, read on the way
+        extremes[:] = list(zip(low.tolist(), high.tolist(), strict=True))
     if dtype.kind == "f":
         largest = float(np.finfo(dtype).max)
         for j in np.flatnonzero(ok & (np.maximum(-low, high) > largest / 2)):
@@ -203,3 +214,28 @@ def mix_units(units: np.ndarray, d: Draw) -> np.ndarray:
 
     run_parallel(work, -(-len(d) // rows), len(d) * per_unit)
     return out
+
+
+def region_mask(
+    region: Box | Columns, shape: tuple[int, ...], axes: tuple[int, ...], arange: Callable[[int], Any]
+) -> Any:
+    """Where each sample of a batch of ``shape`` takes its partner's value, as a boolean array or tensor.
+
+    A :class:`mixupy._draw.Columns` region is its own mask, ``(rows, columns)``. A :class:`mixupy._draw.Box`
+    covers the batch's ``axes`` (``(2, 3)`` for ``(n, c, h, w)``, ``(1, 2)`` for ``(n, h, w, c)``); the
+    mask has ``rows`` along the first axis (1 for one box per batch), the sizes of the boxed axes, and 1
+    elsewhere, so it broadcasts against the batch. ``arange`` makes positions: :func:`numpy.arange`, or
+    ``torch.arange`` on the batch's device, for which the mask is built there without reading a value.
+    """
+    if isinstance(region, Columns):
+        return region.taken
+    rows = region.lam.shape[0]
+    mask = None
+    for k, axis in enumerate(axes):
+        positions = arange(shape[axis])
+        inside = (positions >= region.low[k][:, None]) & (positions < region.high[k][:, None])
+        view = [rows] + [1] * (len(shape) - 1)
+        view[axis] = shape[axis]
+        inside = inside.reshape(tuple(view))
+        mask = inside if mask is None else mask & inside
+    return mask

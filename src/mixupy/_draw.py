@@ -21,6 +21,12 @@ gives the same mix.
 * **Operations on draws**: :meth:`Draw.identity` (every row mixed with itself,
   weight 1: the originals), :func:`concat`, :meth:`Draw.take` (a subset) and
   :meth:`Draw.remap` (positions of units turned into positions of their series).
+* **CutMix regions** (Yun et al., 2019), drawn from the same λ: a :class:`Box` (a
+  box of an image, a segment of a series) or :class:`Columns` (a subset of a
+  table's columns) that each sample takes from its partner, with λ corrected to
+  the share actually left in place (:func:`boxes`, :func:`column_subsets` and
+  their torch twins). Partners for a batch mixed with itself: one cycle
+  (:func:`cycle_partners`) or disjoint pairs sharing λ (:func:`pair_partners`).
 
 Nothing here validates user input: the public functions have done that.
 Randomness comes only from the generator passed in; results depend on the seed
@@ -39,17 +45,28 @@ from mixupy._parallel import run_parallel, thread_count
 
 __all__ = [
     "DRAW_CHUNK",
+    "Box",
+    "Columns",
     "Draw",
     "Neighbours",
     "Pairing",
     "Uniform",
     "WithinGroup",
+    "box_from",
+    "boxes",
+    "boxes_torch",
+    "by_target",
+    "column_subsets",
+    "column_subsets_torch",
     "concat",
+    "cycle_partners",
     "cycle_partners_torch",
     "draw",
+    "pair_partners",
     "pairs",
     "sample_lambda",
     "sample_lambda_torch",
+    "subset_from",
 ]
 
 # Synthetic rows are drawn in chunks of this many, each chunk from its own child
@@ -289,6 +306,15 @@ def draw(
     return Draw(first=first, second=second, lam=lam, tiles=tiles)
 
 
+def pick_first(d: Draw, rng: np.random.Generator) -> np.ndarray:
+    """For each synthetic row, True with probability ``lam``: its first source is picked, else its second.
+
+    How a categorical column chooses its value with ``categorical_mode="random"``; drawn after the rest of
+    the draw, so the other columns do not depend on it.
+    """
+    return rng.random(len(d)) < d.lam
+
+
 def pairs(
     first: np.ndarray,
     second: np.ndarray,
@@ -308,6 +334,17 @@ def pairs(
     if repeats is not None:
         lam = np.repeat(lam, repeats)
     return Draw(first.astype(np.intp, copy=False), second.astype(np.intp, copy=False), lam)
+
+
+def by_target(targets: np.ndarray, bandwidth: float | None) -> Pairing:
+    """Partners by target distance (C-Mixup): ``P(j | i)`` proportional to ``exp(-|y_i - y_j|**2 / (2 sigma**2))``.
+
+    ``targets`` is float64 ``(n, D)``; ``bandwidth`` is ``sigma``, or None for the default rule. The exact
+    sampler (sorted shells for one column, a k-d tree for several) lives in :mod:`mixupy._target_pairing`.
+    """
+    from mixupy._target_pairing import by_target as exact
+
+    return exact(targets, bandwidth)
 
 
 # --- the same draw on a torch device (imported only by mixupy.tensors) -------------------------
@@ -340,3 +377,119 @@ def cycle_partners_torch(n: int, gen: Any, device: Any) -> Any:
 
     order = torch.randperm(n, generator=gen, device=device)
     return torch.empty_like(order).scatter_(0, order, order.roll(-1))
+
+
+# --- CutMix: the region each sample takes from its partner (NumPy arrays or torch tensors alike) ----------
+
+
+@dataclass(frozen=True)
+class Box:
+    """Per sample, the half-open box ``[low[k], high[k])`` along each pasted axis ``k``, and the λ it leaves.
+
+    ``low`` and ``high`` hold one float64 array (or tensor) of shape ``(rows,)`` per axis, whole numbers;
+    ``lam`` is ``1 - pasted volume / sample volume``: the weight of the sample's own label.
+    """
+
+    low: tuple[Any, ...]
+    high: tuple[Any, ...]
+    lam: Any
+
+
+@dataclass(frozen=True)
+class Columns:
+    """Per sample, which columns come from the partner (bool, ``(rows, columns)``), and the λ it leaves."""
+
+    taken: Any
+    lam: Any
+
+
+def box_from(lam: Any, centres: Any, sizes: tuple[int, ...]) -> Box:
+    """The CutMix box of each sample, the paper's law: side ``floor(size * (1 - lam) ** (1 / d))`` per axis.
+
+    Along each of the ``d`` axes the box of side ``cut`` starts at ``centre - cut // 2`` and is clipped to
+    ``[0, size)``, so it is ``cut`` long unless it runs over an edge; the λ returned is corrected to the
+    volume actually pasted (timm's ``correct_lam``). For images (``d = 2``) the side is ``sqrt(1 - lam)``
+    of each edge, as in Yun et al. (2019); for a series (``d = 1``) a segment of ``floor(T * (1 - lam))``
+    steps. ``lam`` (float64, ``(rows,)``) and ``centres`` (float64 whole numbers, ``(rows, d)``) are NumPy
+    arrays or torch tensors: only arithmetic, ``//`` and ``clip`` are used, so both give the same box.
+    """
+    side = (1.0 - lam) ** (1.0 / len(sizes))
+    low, high = [], []
+    kept = 1.0
+    for k, size in enumerate(sizes):
+        cut = (size * side) // 1
+        start = centres[:, k] - cut // 2
+        low.append(start.clip(0, size))
+        high.append((start + cut).clip(0, size))
+        kept = kept * (high[-1] - low[-1]) / size
+    return Box(tuple(low), tuple(high), 1.0 - kept)
+
+
+def boxes(lam: np.ndarray, sizes: tuple[int, ...], rng: np.random.Generator) -> Box:
+    """A box per weight of ``lam`` over sample axes of ``sizes``, centres uniform over the positions."""
+    centres = np.column_stack([rng.integers(0, size, size=lam.shape[0]) for size in sizes]).astype(np.float64)
+    return box_from(lam.astype(np.float64), centres, sizes)
+
+
+def subset_from(lam: Any, ranks: Any, n_columns: int) -> Columns:
+    """Each sample takes ``floor(n_columns * (1 - lam))`` columns from its partner: those of rank below that.
+
+    ``ranks`` (``(rows, n_columns)``) holds a random permutation of the columns per row, so the subset is
+    uniform among those of its size; λ is corrected to the share of columns kept.
+    """
+    count = (n_columns * (1.0 - lam)) // 1
+    return Columns(ranks < count[:, None], 1.0 - count / n_columns)
+
+
+def column_subsets(lam: np.ndarray, n_columns: int, rng: np.random.Generator) -> Columns:
+    """A random subset of ``n_columns`` columns per weight of ``lam`` (see :func:`subset_from`)."""
+    ranks = rng.random((lam.shape[0], n_columns)).argsort(axis=1).argsort(axis=1)
+    return subset_from(lam.astype(np.float64), ranks, n_columns)
+
+
+def cycle_partners(n: int, rng: np.random.Generator) -> np.ndarray:
+    """:func:`cycle_partners_torch` in NumPy: a random one-cycle permutation of ``n`` samples."""
+    order = rng.permutation(n).astype(np.intp)
+    partner = np.empty_like(order)
+    partner[order] = np.roll(order, -1)
+    return partner
+
+
+def pair_partners(order: Any, slot: Any, where: Any) -> tuple[Any, Any, int]:
+    """Disjoint pairs of samples, each the other's partner, from a random ``order`` (NumPy or torch).
+
+    ``slot`` is ``arange(n)`` of the same kind (on ``order``'s device) and ``where`` is ``numpy.where`` or
+    ``torch.where``. Returns ``(partner, group, n_groups)``: samples ``order[2k]`` and ``order[2k + 1]``
+    are partners and form group ``k``, so a λ drawn per group is shared by the pair (timm's "pair" mode).
+    With an odd number of samples the last three of the order form a cycle and one group. Nothing is
+    read on the host, so a device never waits.
+    """
+    n = order.shape[0]
+    if n == 1:
+        return order, slot, 1
+    mate, group = slot ^ 1, slot // 2
+    if n % 2:
+        mate = where(slot == n - 2, n - 1, mate)
+        mate = where(slot == n - 1, n - 3, mate)
+        group = where(slot == n - 1, (n - 3) // 2, group)
+    partner, grouped = order[mate], group[mate]  # fresh arrays of the right kind, overwritten in full below
+    partner[order] = order[mate]
+    grouped[order] = group
+    return partner, grouped, n // 2
+
+
+def boxes_torch(lam: Any, sizes: tuple[int, ...], gen: Any, device: Any) -> Box:
+    """:func:`boxes` on a torch device: the centres are drawn there, so nothing waits for the host."""
+    import torch
+
+    n = lam.shape[0]
+    centres = torch.stack([torch.randint(0, size, (n,), generator=gen, device=device) for size in sizes], dim=1)
+    return box_from(lam.to(torch.float64), centres.to(torch.float64), sizes)
+
+
+def column_subsets_torch(lam: Any, n_columns: int, gen: Any, device: Any) -> Columns:
+    """:func:`column_subsets` on a torch device."""
+    import torch
+
+    ranks = torch.rand((lam.shape[0], n_columns), generator=gen, device=device).argsort(dim=1).argsort(dim=1)
+    return subset_from(lam.to(torch.float64), ranks, n_columns)

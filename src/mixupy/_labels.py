@@ -43,6 +43,7 @@ __all__ = [
     "expanded_columns",
     "from_arrays",
     "from_frame",
+    "label_names",
     "names_class_column",
     "one_hot",
     "probability_names",
@@ -184,6 +185,13 @@ def names_class_column(labels: Any, columns: pd.Index) -> bool:
     return labels in columns if isinstance(labels, tuple) else isinstance(labels, Hashable)
 
 
+def label_names(labels: Any, columns: pd.Index) -> list[Hashable]:
+    """The columns ``labels`` names: its class column, or its one-hot columns (none for None)."""
+    if labels is None:
+        return []
+    return [labels] if names_class_column(labels, columns) else list(labels)
+
+
 def from_frame(
     data: pd.DataFrame, labels: Any, *, need_codes: bool, classes: Sequence[Any] | None = None
 ) -> Labels | None:
@@ -207,6 +215,7 @@ def from_frame(
                 "every row needs a class. Hint: drop those rows or fill them with a class of their own."
             )
             raise ValueError(msg)
+        _refuse_continuous(series)
         if classes is None:
             codes, uniques = pd.factorize(series, sort=True)
             classes = tuple(uniques)
@@ -229,6 +238,26 @@ def from_frame(
     arrays = (hard_codes(matrix),) if need_codes else (matrix,)
     n_classes = len(columns) if need_codes else None
     return Labels(arrays, (n_classes,), kind="onehot", columns=tuple(columns), classes=tuple(columns))
+
+
+#: A float class column with more distinct values than this, not all whole numbers, is a continuous target.
+MAX_FLOAT_CLASSES = 20
+
+
+def _refuse_continuous(series: pd.Series) -> None:
+    """A float column of many distinct fractional values named as ``labels`` is a target, not classes: refuse it."""
+    if not pd.api.types.is_float_dtype(series.dtype):
+        return
+    values = series.to_numpy(dtype=np.float64)
+    distinct = np.unique(values).size
+    if distinct > MAX_FLOAT_CLASSES and not np.array_equal(values, np.round(values)):
+        msg = (
+            f"`labels` column {series.name!r} holds {distinct} distinct float values: a continuous target, not "
+            "classes (each would become a probability column). Hint: for regression leave it out of `labels`: "
+            "mixup mixes it with the features, with the same lam; target=... with pairing='target' also pairs "
+            "rows of close targets."
+        )
+        raise ValueError(msg)
 
 
 def _codes_against(series: pd.Series, classes: Sequence[Any]) -> np.ndarray:

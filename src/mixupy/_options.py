@@ -15,15 +15,50 @@ random states are never read or changed.
 
 from __future__ import annotations
 
+import dataclasses
 import numbers
 import sys
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, overload
 
 import numpy as np
+import pandas as pd
 
-from mixupy._validation import _show, check_alpha, check_batch_size, check_bool, check_label_mode
+from mixupy._validation import (
+    PAIRINGS,
+    _show,
+    check_alpha,
+    check_bandwidth,
+    check_batch_size,
+    check_bool,
+    check_choice,
+    check_label_mode,
+    check_pairing_needs,
+    check_positive_int,
+)
+
+#: How a categorical column's value is chosen for a synthetic row: the dominant source's, or drawn with
+#: probability ``lam`` from the first source (``1 - lam`` from the second).
+CATEGORICAL_MODES = ("dominant", "random")
+
+
+def check_names(value: Any, name: str) -> tuple[Hashable, ...]:
+    """Column names as a tuple: None is none, one name (a tuple too) is one, a list, tuple or Index is several."""
+    if value is None:
+        return ()
+    if isinstance(value, str) or not isinstance(value, (list, tuple, pd.Index, np.ndarray)):
+        if not isinstance(value, Hashable):
+            msg = f"`{name}` must be a column name or a list of column names; got {_show(value)}."
+            raise TypeError(msg)
+        return (value,)
+    names = tuple(value)
+    twice = sorted({str(c) for c in names if names.count(c) > 1})
+    if twice:
+        msg = f"`{name}` names a column more than once: {twice}."
+        raise ValueError(msg)
+    return names
+
 
 __all__ = ["MixOptions", "random_source"]
 
@@ -34,7 +69,11 @@ class MixOptions:
 
     ``batch_size`` None means one synthetic row per input row. ``exact`` is
     True when labels stay exact (pairs within a class, or the dominant row's
-    label), which needs ``labels``.
+    label), which needs ``labels``. ``pairing`` is one of
+    :data:`mixupy._validation.PAIRINGS`; ``target`` names the continuous target
+    columns that ``pairing="target"`` pairs by, with kernel ``bandwidth`` (None:
+    the default rule); ``k_neighbors`` serves ``pairing="neighbors"``;
+    ``target_name`` is the parameter that named the target columns, for messages.
     """
 
     alpha: float = 4.0
@@ -43,6 +82,14 @@ class MixOptions:
     labels: Hashable | Sequence[Hashable] | None = None
     label_mode: str = "mix"
     within_class: bool = False
+    categorical: str | tuple[Hashable, ...] = ()
+    categorical_mode: str = "dominant"
+    keep: tuple[Hashable, ...] = ()
+    target: tuple[Hashable, ...] = ()
+    pairing: str = "random"
+    bandwidth: float | None = None
+    k_neighbors: int = 5
+    target_name: str = "target"
 
     @property
     def dominant(self) -> bool:
@@ -51,6 +98,17 @@ class MixOptions:
     @property
     def exact(self) -> bool:
         return self.within_class or self.dominant
+
+    @classmethod
+    def from_arguments(cls, arguments: Mapping[str, Any]) -> MixOptions:
+        """:meth:`validate` of the options among a public function's ``arguments`` (its ``locals()`` on entry).
+
+        The table functions share these parameters, by the same names: each hands its arguments over, and the
+        options are picked out and checked here, once.
+        """
+        names: tuple[str, ...] = ("alpha", "concat", "batch_size", "labels", "label_mode", "within_class")
+        names += ("categorical", "categorical_mode", "keep")
+        return cls.validate(**{name: arguments[name] for name in names if name in arguments})
 
     @classmethod
     def validate(
@@ -62,6 +120,9 @@ class MixOptions:
         label_mode: Any = "mix",
         within_class: Any = False,
         *,
+        categorical: Any = None,
+        categorical_mode: Any = "dominant",
+        keep: Any = None,
         labels_name: str = "labels",
     ) -> MixOptions:
         """Check every option and return them normalised; ``labels_name`` is the argument that gives classes.
@@ -76,6 +137,9 @@ class MixOptions:
             labels=labels,
             label_mode=check_label_mode(label_mode),
             within_class=check_bool(within_class, "within_class"),
+            categorical="auto" if categorical == "auto" else check_names(categorical, "categorical"),
+            categorical_mode=check_choice(categorical_mode, "categorical_mode", CATEGORICAL_MODES),
+            keep=check_names(keep, "keep"),
         )
         if options.exact and labels is None:
             option = "within_class=True" if options.within_class else 'label_mode="dominant"'
@@ -83,6 +147,25 @@ class MixOptions:
             if labels_name == "labels":
                 msg += " Pass labels='class_column' or a list of one-hot columns, e.g. labels=['setosa', 'versicolor']."
             raise ValueError(msg)
+        return options
+
+    def pair_by(
+        self, target: Any, pairing: Any, bandwidth: Any, k_neighbors: Any, *, name: str = "target"
+    ) -> MixOptions:
+        """These options with the pairing's, checked: how partners are drawn (:data:`mixupy._validation.PAIRINGS`),
+        the target columns ``pairing="target"`` pairs by (named by the parameter ``name``), the kernel's
+        ``bandwidth`` (None: the default rule) and ``k_neighbors``. Entry points call it once, after
+        :meth:`validate`, with their pairing parameters as they came.
+        """
+        options = dataclasses.replace(
+            self,
+            target=check_names(target, name),
+            pairing=check_choice(pairing, "pairing", PAIRINGS),
+            bandwidth=check_bandwidth(bandwidth),
+            k_neighbors=check_positive_int(k_neighbors, "k_neighbors"),
+            target_name=name,
+        )
+        check_pairing_needs(options.pairing, options.target, within_class=options.within_class, name=name)
         return options
 
     def size(self, n_rows: int) -> int:

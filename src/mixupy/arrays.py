@@ -25,14 +25,19 @@ from mixupy import _apply, _draw
 from mixupy._labels import Labels, check_num_classes_spec, from_arrays
 from mixupy._options import random_source
 from mixupy._validation import (
+    PAIRINGS,
     check_alpha,
     check_array,
+    check_bandwidth,
     check_batch_size,
     check_bool,
     check_callable,
+    check_choice,
     check_fits_in_memory,
     check_label_mode,
+    check_neighbour_groups,
     check_positive_int,
+    check_target_array,
 )
 
 __all__ = ["MixupGenerator", "mixup_arrays", "mixup_streams"]
@@ -59,6 +64,9 @@ def mixup_arrays(
     batch_size: int | None = None,
     num_classes: int | Sequence[int | None] | dict[Hashable, int | None] | None = None,
     label_mode: str = "mix",
+    pairing: str = "random",
+    bandwidth: float | None = None,
+    k_neighbors: int = 5,
     random_state: int | np.random.Generator | None = None,
 ) -> Any:
     """Mix samples of an array of any shape, and their labels, with one ``lam`` per sample.
@@ -93,6 +101,19 @@ def mixup_arrays(
         "mix" mixes labels with the same ``lam`` as ``x``. "dominant" folds
         ``lam`` to ``max(lam, 1 - lam)`` and keeps the exact label of the
         dominant sample ``i`` (integer labels as one-hot rows).
+    pairing : {"random", "target", "neighbors"}, default "random"
+        How each partner ``j`` is drawn. "random": uniformly. "target" (C-Mixup):
+        ``y`` is the continuous target, one float array of shape ``(n,)`` or
+        ``(n, D)``, and ``j`` is drawn with probability proportional to
+        ``exp(-|y_i - y_j|**2 / (2 * bandwidth**2))``, exactly, as
+        :func:`mixupy.mixup` draws it. "neighbors": uniformly among the
+        ``k_neighbors`` nearest samples, ``x`` flattened per sample (Euclidean).
+    bandwidth : float, optional
+        The kernel's sigma for ``pairing="target"``, in the units of ``y``;
+        None takes Silverman's rule from the spread of ``y`` (see
+        :func:`mixupy.mixup`).
+    k_neighbors : int, default 5
+        For ``pairing="neighbors"``; ``x`` needs more samples than this.
     random_state : None, int or numpy.random.Generator, optional
         Seed or generator; the same seed gives the same result.
 
@@ -136,16 +157,35 @@ def mixup_arrays(
     >>> xm, (y1, y2) = mixup_arrays(images, [np.eye(8, 3), np.arange(8) % 2], num_classes=[None, 2], random_state=0)
     >>> xm.shape, xm.dtype, y1.shape, y2.shape
     ((8, 4, 4, 3), dtype('float32'), (8, 3), (8, 2))
+
+    A regression target, each sample paired with samples of close targets:
+
+    >>> x = np.arange(12.0).reshape(6, 2)
+    >>> price = np.array([1.0, 1.1, 1.2, 5.0, 5.1, 5.3])
+    >>> xm, pm = mixup_arrays(x, price, pairing="target", bandwidth=0.2, random_state=0)
+    >>> bool((np.abs(pm - price) < 1).all())   # partners come from the same cluster of targets
+    True
     """
     x = check_array(x, "x")
     alpha = check_alpha(alpha)
     size = check_batch_size(batch_size, x.shape[0])
     dominant = check_label_mode(label_mode) == "dominant"
+    pairing = check_choice(pairing, "pairing", PAIRINGS)
+    bandwidth = check_bandwidth(bandwidth)
+    k_neighbors = check_positive_int(k_neighbors, "k_neighbors")
     rng = random_source(random_state)
+    targets = check_target_array(y, x.shape[0], integers=False) if pairing == "target" else None
     labels = from_arrays(y, num_classes, x.shape[0])
     per_sample = int(np.prod(x.shape[1:], dtype=np.float64)) * _apply.float_dtype(x.dtype).itemsize + 24
     check_fits_in_memory(size * per_sample, f"batch_size={size} synthetic samples of shape {x.shape[1:]}")
-    d = _draw.draw(x.shape[0], size, alpha, rng, dominant=dominant)
+    pairing_of: _draw.Pairing | None = None
+    if targets is not None:
+        pairing_of = _draw.by_target(targets, bandwidth)
+    elif pairing == "neighbors":
+        check_neighbour_groups(np.array([x.shape[0]]), k_neighbors)
+        flat = x.reshape(x.shape[0], -1).astype(np.float64)
+        pairing_of = _draw.Neighbours(flat, np.zeros(x.shape[0], dtype=np.intp), k_neighbors)
+    d = _draw.draw(x.shape[0], size, alpha, rng, dominant=dominant, pairing=pairing_of)
     return _pack(_apply.mix_rows(x, d), labels, d, dominant=dominant)
 
 

@@ -16,11 +16,13 @@ import argparse
 import contextlib
 import errno
 import os
+import re
 import signal
 import sys
 import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from mixupy import __version__
@@ -87,28 +89,62 @@ def _seed(text: str) -> int:
     return value
 
 
-def _labels(text: str) -> list[str]:
+def _bandwidth(text: str) -> float:
+    """A finite number > 0: what ``_alpha`` accepts, but 0."""
+    try:
+        if (value := _alpha(text)) > 0:
+            return value
+    except argparse.ArgumentTypeError:
+        pass
+    msg = f"expected a positive finite number (the kernel's sigma, in the target's units), got {text!r}"
+    raise argparse.ArgumentTypeError(msg)
+
+
+def _column_list(text: str, expected: str, twice_hint: str = "") -> list[str]:
+    """Column names separated by commas, each once."""
     names = [part.strip() for part in text.split(",") if part.strip()]
     if not names:
-        msg = "expected one class column, or several one-hot columns separated by commas"
-        raise argparse.ArgumentTypeError(msg)
+        raise argparse.ArgumentTypeError(f"expected {expected}")
     twice = sorted({name for name in names if names.count(name) > 1})
     if twice:
-        msg = f"names {', '.join(twice)} more than once; list each one-hot column once"
-        raise argparse.ArgumentTypeError(msg)
+        raise argparse.ArgumentTypeError(f"names {', '.join(twice)} more than once{twice_hint}")
     return names
+
+
+def _names(text: str) -> list[str] | str:
+    return "auto" if text.strip() == "auto" else _column_list(text, "column names separated by commas")
+
+
+def _labels(text: str) -> list[str]:
+    expected = "one class column, or several one-hot columns separated by commas"
+    return _column_list(text, expected, "; list each one-hot column once")
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``mixupy`` command."""
-    from mixupy.stream import DEFAULT_BUFFER_ROWS
-
     parser = argparse.ArgumentParser(
         prog="mixupy",
         description="mixup data augmentation: new rows as convex combinations of pairs of rows.",
     )
     parser.add_argument("--version", action="version", version=f"mixupy {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    _add_augment(sub)
+    demo = sub.add_parser("demo", help="mix the bundled iris data and summarise before and after")
+    demo.add_argument("-a", "--alpha", type=_alpha, default=4.0, help="Beta(alpha, alpha) parameter (default 4)")
+    demo.add_argument("--seed", type=_seed, default=0, help="random seed, an integer >= 0 (default 0)")
+    demo.add_argument(
+        "--plot",
+        metavar="PATH",
+        default=None,
+        help="also write a figure of the mix to PATH (PNG, SVG or PDF; needs mixupy[plot])",
+    )
+    return parser
+
+
+def _add_augment(sub: Any) -> None:
+    """The ``augment`` sub-command and its options."""
+    from mixupy.stream import DEFAULT_BUFFER_ROWS
 
     aug = sub.add_parser(
         "augment",
@@ -137,6 +173,30 @@ def build_parser() -> argparse.ArgumentParser:
         "--label-mode", choices=["mix", "dominant"], default="mix", help="mix labels, or keep the dominant row's label"
     )
     aug.add_argument("--within-class", action="store_true", help="pair rows of the same class only")
+    aug.add_argument(
+        "--categorical",
+        type=_names,
+        default=None,
+        metavar="COLUMNS",
+        help="categorical columns (names separated by commas, or 'auto' for every column that is not numbers): "
+        "each new row takes the category of its dominant source",
+    )
+    aug.add_argument(
+        "--categorical-mode",
+        choices=["dominant", "random"],
+        default="dominant",
+        help="dominant: the category of the source with the larger weight; random: the first source's with "
+        "probability lambda (default dominant)",
+    )
+    aug.add_argument(
+        "--keep", type=_names, default=None, metavar="COLUMNS", help="columns carried unmixed (an id, a group)"
+    )
+    _add_pairing(aug)
+    aug.add_argument("--drop", type=_names, default=None, metavar="COLUMNS", help="columns left out of the output")
+    aug.add_argument(
+        "--dates", type=_names, default=None, metavar="COLUMNS", help="columns to read as dates, mixed in time"
+    )
+    aug.add_argument("--sep", default=",", help="the CSV field separator, of the input and the output (default ,)")
     aug.add_argument("--seed", type=_seed, default=None, help="random seed (an integer >= 0) for a reproducible result")
     aug.add_argument(
         "--buffer-rows",
@@ -152,16 +212,40 @@ def build_parser() -> argparse.ArgumentParser:
         help="progress bar on standard error (default: when it is a terminal and tqdm is installed)",
     )
 
-    demo = sub.add_parser("demo", help="mix the bundled iris data and summarise before and after")
-    demo.add_argument("-a", "--alpha", type=_alpha, default=4.0, help="Beta(alpha, alpha) parameter (default 4)")
-    demo.add_argument("--seed", type=_seed, default=0, help="random seed, an integer >= 0 (default 0)")
-    demo.add_argument(
-        "--plot",
-        metavar="PATH",
+
+def _add_pairing(aug: Any) -> None:
+    """The options of ``augment`` that say how partners are drawn: by target distance or nearest neighbours."""
+    aug.add_argument(
+        "--target",
+        type=_names,
         default=None,
-        help="also write a figure of the mix to PATH (PNG, SVG or PDF; needs mixupy[plot])",
+        metavar="COLUMNS",
+        help="the continuous target column(s) of a regression (names separated by commas), mixed like the "
+        "features; --pairing target pairs rows by them",
     )
-    return parser
+    aug.add_argument(
+        "--pairing",
+        choices=["random", "target", "neighbors"],
+        default="random",
+        help="how each row's partner is drawn: random (uniform), target (rows of close --target values, "
+        "C-Mixup's Gaussian kernel of width --bandwidth), neighbors (one of the --k-neighbors nearest rows "
+        "in feature space); within each block (default random)",
+    )
+    aug.add_argument(
+        "--bandwidth",
+        type=_bandwidth,
+        default=None,
+        metavar="SIGMA",
+        help="the kernel's sigma for --pairing target, in the target's units (default: Silverman's rule, "
+        "from each block's targets)",
+    )
+    aug.add_argument(
+        "--k-neighbors",
+        type=_count,
+        default=5,
+        metavar="K",
+        help="nearest rows to draw a partner from, for --pairing neighbors (default 5)",
+    )
 
 
 class Stopped(BaseException):
@@ -200,9 +284,25 @@ def _same_file(input_path: Path, output: str) -> bool:
 
 def _check_options(args: argparse.Namespace) -> None:
     """Options that only make sense together, checked before any file is read (usage errors, exit 2)."""
+    for flag, value in (
+        ("--keep", args.keep),
+        ("--drop", args.drop),
+        ("--dates", args.dates),
+        ("--target", args.target),
+    ):
+        if value == "auto":
+            raise UsageError(f"{flag} takes column names; 'auto' is for --categorical")
+    if args.output != "-" and not os.path.exists(args.output):
+        suffix = Path(args.output).suffix.lower()
+        if suffix not in (".csv", ".parquet", ".pq"):
+            msg = f"-o {args.output}: the output must end in .csv or .parquet (or .pq), or be - for standard output"
+            raise UsageError(msg)
     if args.labels is None and (args.label_mode == "dominant" or args.within_class):
         option = "--within-class" if args.within_class else "--label-mode dominant"
         msg = f"{option} keeps each row's class exactly, so it needs the class column: add --labels COLUMN"
+        raise UsageError(msg)
+    if args.pairing == "target" and args.target is None:
+        msg = "--pairing target pairs rows by the distance between their targets: add --target COLUMN"
         raise UsageError(msg)
 
 
@@ -233,6 +333,16 @@ def run_augment(args: argparse.Namespace) -> None:
             labels=labels,
             label_mode=args.label_mode,
             within_class=args.within_class,
+            categorical=args.categorical,
+            categorical_mode=args.categorical_mode,
+            keep=args.keep,
+            target_columns=args.target,
+            pairing=args.pairing,
+            bandwidth=args.bandwidth,
+            k_neighbors=args.k_neighbors,
+            drop=args.drop,
+            dates=args.dates,
+            sep="\t" if args.sep == "\\t" else args.sep,
             random_state=args.seed,
             buffer_rows=args.buffer_rows,
             progress=args.progress,
@@ -353,9 +463,47 @@ def _run(argv: Sequence[str] | None) -> int:
     return 0
 
 
+#: mixup_file's parameters, as the command names them: messages are given in the command's own terms.
+_FLAGS = MappingProxyType(
+    {
+        "labels": "--labels",
+        "label_mode": "--label-mode",
+        "within_class": "--within-class",
+        "categorical_mode": "--categorical-mode",
+        "categorical": "--categorical",
+        "keep": "--keep",
+        "target_columns": "--target",
+        "pairing": "--pairing",
+        "bandwidth": "--bandwidth",
+        "k_neighbors": "--k-neighbors",
+        "drop": "--drop",
+        "dates": "--dates",
+        "sep": "--sep",
+        "alpha": "--alpha",
+        "batch_size": "--rows",
+        "buffer_rows": "--buffer-rows",
+        "target": "-o",
+    }
+)
+
+
+def in_command_terms(error: BaseException) -> str:
+    """The message of an error from the library, with parameters named as the command's flags."""
+    describe = getattr(error, "describe", None)
+    if callable(describe):  # the errors that know how to say it on a command line
+        return str(describe("cli"))
+    text = str(error)
+    if hasattr(error, "sep"):  # a file that reads as one column
+        return text.replace(f"Pass sep='{error.sep}'", f"Pass --sep '{error.sep}'")
+    for name, flag in _FLAGS.items():
+        text = re.sub(rf"`{name}`", flag, text)
+        text = re.sub(rf"\b{name}=(\S)", rf"{flag} \1", text)
+    return text.replace("--within-class True", "--within-class")  # a switch, given alone
+
+
 def _fail(error: BaseException, code: int) -> int:
-    """Print the error as one line on standard error and return the exit code."""
-    text = " ".join(str(error).split()) or type(error).__name__
+    """Print the error as one line on standard error, in the command's terms, and return the exit code."""
+    text = " ".join(in_command_terms(error).split()) or type(error).__name__
     print(f"mixupy: error: {text}", file=sys.stderr)
     return code
 

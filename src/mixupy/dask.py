@@ -12,6 +12,7 @@ Dask, because imports are absolute.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Hashable, Sequence
 from typing import Any
 
@@ -20,9 +21,16 @@ import numpy as np
 import pandas as pd
 
 from mixupy._apply import float_dtype
-from mixupy._labels import expanded_columns, names_class_column
+from mixupy._columns import Roles, column_roles
+from mixupy._labels import expanded_columns, label_names, names_class_column
 from mixupy._options import MixOptions, random_source
-from mixupy._validation import check_bool, check_columns_exist, check_frame, check_numeric_columns
+from mixupy._validation import (
+    check_bool,
+    check_columns_exist,
+    check_frame,
+    check_numeric_columns,
+    check_target_columns,
+)
 from mixupy.frame import mix_frame
 
 __all__ = ["mixup_dask"]
@@ -39,6 +47,13 @@ def mixup_dask(
     labels: Hashable | Sequence[Hashable] | None = None,
     label_mode: str = "mix",
     within_class: bool = False,
+    categorical: Hashable | Sequence[Hashable] | None = None,
+    categorical_mode: str = "dominant",
+    keep: Hashable | Sequence[Hashable] | None = None,
+    target: Hashable | Sequence[Hashable] | None = None,
+    pairing: str = "random",
+    bandwidth: float | None = None,
+    k_neighbors: int = 5,
     shuffle: bool = False,
     random_state: int | np.random.SeedSequence | np.random.Generator | None = None,
 ) -> dd.DataFrame:
@@ -53,12 +68,20 @@ def mixup_dask(
     data : dask.dataframe.DataFrame
         Numeric columns (int, float, bool) and, when ``labels`` names one, a class
         column. Divisions are never needed; unknown divisions are fine.
-    alpha, concat, labels, label_mode, within_class
-        As in :func:`mixupy.mixup`, applied to each partition. With ``concat=True``
+    alpha, concat, labels, label_mode, within_class, categorical, categorical_mode, keep
+        As in :func:`mixupy.mixup`, applied to each partition (``categorical="auto"``
+        is decided once, from ``data``'s dtypes). With ``concat=True``
         each partition holds its original rows, then its synthetic rows. With
         ``labels`` naming a class column and ``label_mode="mix"``, that column
         must be categorical with known categories (``data.categorize(columns=[...])``),
         so that the output columns, one per category, are known without reading the data.
+    target, pairing, bandwidth, k_neighbors
+        As in :func:`mixupy.mixup`, within each partition: ``pairing="target"``
+        pairs each row with rows of close targets in its partition (with
+        ``shuffle=True``, in its partition after the shuffle), and the default
+        ``bandwidth`` comes from each partition's targets (give one to use the
+        same kernel everywhere). The target columns are checked against
+        ``data``'s dtypes here; their values when computed.
     shuffle : bool, default False
         False: both rows of a pair come from the same partition. True: first move
         the rows to random partitions (a Dask shuffle on a random key, as many
@@ -111,13 +134,17 @@ def mixup_dask(
     if not isinstance(data, dd.DataFrame):
         msg = f"`data` must be a dask.dataframe.DataFrame; got {type(data).__name__}. Hint: mixupy.mixup takes pandas."
         raise TypeError(msg)
-    options = MixOptions.validate(alpha, concat, None, labels, label_mode, within_class)
+    options = MixOptions.from_arguments(locals())  # every option of the call, checked once
     shuffle = check_bool(shuffle, "shuffle")
+    options = options.pair_by(target, pairing, bandwidth, k_neighbors)
     seed = random_source(random_state, "seed_sequence")
     meta = data._meta
+    label_columns = label_names(labels, meta.columns)
+    check_target_columns(meta, options.target, label_columns)
     classes, kept = _check_labels(meta, labels, exact=options.exact)
-    check_numeric_columns(meta, [c for c in meta.columns if c not in kept])
-    out_meta = _output_meta(meta, labels, kept, classes)
+    roles = column_roles(meta, options, label_columns, carry_labels=bool(kept))
+    options = dataclasses.replace(options, categorical=tuple(roles.categorical))  # "auto" decided once, here
+    out_meta = _output_meta(meta, labels, roles, classes)
     numbers = _partition_numbers(data.npartitions)
     if shuffle:
         keyed = data.map_partitions(
@@ -178,15 +205,15 @@ def _known(series: pd.Series) -> bool:
     return "__UNKNOWN_CATEGORIES__" not in series.cat.categories
 
 
-def _output_meta(meta: pd.DataFrame, labels: Any, kept: list[Hashable], classes: list[Any] | None) -> pd.DataFrame:
-    """The empty frame ``mixup`` would return: kept columns keep their dtype, the class column
+def _output_meta(meta: pd.DataFrame, labels: Any, roles: Roles, classes: list[Any] | None) -> pd.DataFrame:
+    """The empty frame ``mixup`` would return: carried and time columns keep their dtype, the class column
     becomes one float64 column per class, every other column float32/float16 as it is, else float64."""
     names = list(meta.columns) if classes is None else expanded_columns(meta.columns, labels, classes)
     columns: dict[Hashable, Any] = {}
     for name in names:
         if name not in meta.columns:  # a probability column made from the class column
             columns[name] = np.empty(0, dtype=np.float64)
-        elif name in kept:
+        elif name in roles.carried or name in roles.times:
             columns[name] = meta[name].array
         else:
             columns[name] = np.empty(0, dtype=float_dtype(meta[name].dtype))

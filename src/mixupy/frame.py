@@ -16,15 +16,19 @@ import numpy as np
 import pandas as pd
 
 from mixupy import _apply, _draw
-from mixupy._labels import Labels, expanded_columns, from_frame, one_hot, probability_names
+from mixupy._columns import carried, carried_rows, column_roles, mix_times, time_offsets, times_from_offsets
+from mixupy._labels import Labels, expanded_columns, from_frame, label_names, one_hot, probability_names
 from mixupy._options import MixOptions, random_source
 from mixupy._parallel import run_parallel, thread_count
 from mixupy._validation import (
+    check_complete,
     check_device,
     check_fits_in_memory,
     check_frame,
-    check_numeric_columns,
+    check_neighbour_groups,
+    check_target_columns,
     column_values,
+    target_values,
 )
 
 __all__ = ["mixup"]
@@ -39,6 +43,13 @@ def mixup(
     labels: Hashable | Sequence[Hashable] | None = None,
     label_mode: str = "mix",
     within_class: bool = False,
+    categorical: Hashable | Sequence[Hashable] | None = None,
+    categorical_mode: str = "dominant",
+    keep: Hashable | Sequence[Hashable] | None = None,
+    target: Hashable | Sequence[Hashable] | None = None,
+    pairing: str = "random",
+    bandwidth: float | None = None,
+    k_neighbors: int = 5,
     random_state: int | np.random.Generator | None = None,
     device: Any = None,
 ) -> pd.DataFrame:
@@ -53,8 +64,11 @@ def mixup(
     Parameters
     ----------
     data : pandas.DataFrame
-        Numeric columns (int, float, bool) and, when ``labels`` names one, a class
-        column of any dtype. No missing or infinite values.
+        Numeric columns (int, float, bool, nullable or Arrow-backed), datetime and
+        timedelta columns (mixed as points in time, ``t_j + lam * (t_i - t_j)``,
+        dtype and zone kept), and the columns that ``labels``, ``categorical`` and
+        ``keep`` name. Any other column is an error, never guessed at. No missing
+        or infinite values in the columns that are mixed.
     alpha : float, default 4
         Strength of interpolation, >= 0. ``alpha=0`` means no interpolation: each
         synthetic row is a copy of one original row.
@@ -74,6 +88,47 @@ def mixup(
     within_class : bool, default False
         Draw both rows of each pair from the same class; labels stay exact. A class
         with a single row yields copies of that row.
+    categorical : column name, list of names, or "auto", optional
+        Categorical feature columns (text, ``category``, anything that is not a
+        number): not interpolated, each synthetic row takes the category of one
+        of its sources (see ``categorical_mode``); the column keeps its dtype,
+        a ``category`` its categories. ``"auto"`` takes every non-numeric column
+        that no other option names (datetime and timedelta columns are numbers
+        in time, not categories). Missing values are carried like any category.
+    categorical_mode : {"dominant", "random"}, default "dominant"
+        "dominant": the category of the source with the larger weight (the first
+        on a tie), as SMOTENC takes the most frequent. "random": the first
+        source's with probability ``lam``, else the second's.
+    keep : column name or list of names, optional
+        Columns carried unmixed: each synthetic row takes the value of its
+        dominant source. For an id this says which row the synthetic row is
+        mostly made of; for a group column (for ``GroupKFold``) it puts each
+        synthetic row in its dominant source's group, though its other source
+        may come from another group.
+    target : column name or list of names, optional
+        The continuous target column(s) of a regression: mixed like the features,
+        with the same ``lam``, never one-hot encoded. ``pairing="target"`` pairs
+        rows by them; with another pairing they are mixed like any feature.
+    pairing : {"random", "target", "neighbors"}, default "random"
+        How each row's partner ``j`` is drawn. "random": uniformly from the other
+        rows (of the same class with ``within_class=True``). "target" (C-Mixup,
+        Yao et al., 2022): with probability proportional to
+        ``exp(-d(y_i, y_j)**2 / (2 * bandwidth**2))``, ``d`` the Euclidean distance
+        between the rows' ``target`` values, so that rows with close targets mix;
+        drawn exactly, in about a second for a million rows and one target column.
+        "neighbors": uniformly among the ``k_neighbors`` nearest rows in feature
+        space (Euclidean, on the numeric columns other than ``labels`` and
+        ``target``; within the class with ``within_class=True``), as SMOTE does.
+    bandwidth : float, optional
+        The kernel's sigma for ``pairing="target"``, in the target's units: small
+        values pair rows of nearly equal targets, large ones approach
+        ``pairing="random"``. None takes Silverman's rule of thumb on the
+        target's robust spread, ``(4/3) ** (1/5) * min(std, IQR / 1.349) *
+        n ** (-1/5)`` for one target column (see the user guide). Used only by
+        ``pairing="target"``.
+    k_neighbors : int, default 5
+        Number of nearest rows to draw a partner from, for ``pairing="neighbors"``;
+        each class (or the whole frame) needs more rows than this.
     random_state : None, int or numpy.random.Generator, optional
         Seed or generator; the same seed gives the same result. The global NumPy
         random state is never read or changed.
@@ -98,8 +153,10 @@ def mixup(
         ``data`` is not a DataFrame, a column is not numeric, or a parameter has
         the wrong type.
     ValueError
-        Missing or infinite values, an empty frame, a parameter out of range, or
-        labels that are unknown or not one-hot / probabilities.
+        Missing or infinite values, an empty frame, a parameter out of range,
+        labels that are unknown or not one-hot / probabilities, or a ``target``
+        that cannot be paired by: missing, one value only, or a class column
+        (pair it with ``within_class=True``).
 
     See Also
     --------
@@ -124,10 +181,21 @@ def mixup(
     >>> out = mixup(iris, concat=True, labels="species", label_mode="dominant", random_state=1)
     >>> len(out), list(out["species"][:4])
     (8, ['a', 'a', 'b', 'b'])
+
+    A regression target, each row paired with rows of close targets (C-Mixup); the target is mixed with
+    the features' ``lam``:
+
+    >>> houses = pd.DataFrame({"rooms": [2.0, 3, 3, 5, 6, 8], "price": [100.0, 120, 125, 200, 210, 300]})
+    >>> out = mixup(houses, alpha=1, target="price", pairing="target", bandwidth=20.0, random_state=0)
+    >>> out.shape
+    (6, 2)
+    >>> bool(out["price"].between(100, 300).all())
+    True
     """
     data = check_frame(data)
-    options = MixOptions.validate(alpha, concat, batch_size, labels, label_mode, within_class)
+    options = MixOptions.from_arguments(locals())  # every option of the call, checked once
     rng = random_source(random_state)
+    options = options.pair_by(target, pairing, bandwidth, k_neighbors)
     return mix_frame(data, options, rng, mixer=None if device is None else _device_mixer(device))
 
 
@@ -148,33 +216,71 @@ def mix_frame(
     """
     n = len(data)
     size = options.size(n)
+    if options.target:  # before the labels and the roles, whose messages would not say what a target needs
+        check_target_columns(data, options.target, label_names(options.labels, data.columns), options.target_name)
     spec = from_frame(data, options.labels, need_codes=options.within_class, classes=classes)
-    kept = list(spec.columns) if spec is not None and (options.exact or spec.kind == "class") else []
-    mixed: list[Hashable] = [c for c in data.columns if c not in kept]
-    check_numeric_columns(data, mixed)
-    # With the NumPy kernel, NaN and infinity are found while mixing, with no extra pass over the input
-    # (the kernel reads each column's extremes as it pulls the column into cache); torch's are checked here.
-    deferred = mixer is None
     expand = spec is not None and spec.kind == "class" and not options.exact
-    width = len(mixed) + (len(spec.classes) if expand and spec is not None else len(kept))
+    carry = spec is not None and (options.exact or spec.kind == "class")
+    roles = column_roles(data, options, list(spec.columns) if spec is not None else [], carry_labels=carry)
+    width = len(roles.mixed) + len(roles.times) + len(roles.carried) + (len(spec.classes) if expand and spec else 0)
     check_fits_in_memory(
         (size + n * options.concat) * width * 8 + size * 24,
         f"batch_size={size} synthetic rows of {width} column(s)",
         "ask for fewer rows, or stream them: mixupy.mixup_file writes a file block by block.",
     )
-    values = _numeric_values(data, mixed, check_finite=not deferred)
-    pairing = _draw.WithinGroup(spec.codes()) if options.within_class and spec is not None else None
+    # With the NumPy kernel, NaN and infinity are found while mixing, with no extra pass over the input
+    # (the kernel reads each column's extremes as it pulls the column into cache); torch's are checked here.
+    deferred = mixer is None
+    values = _numeric_values(data, roles.mixed, check_finite=not deferred)
+    offsets = {name: time_offsets(data[name]) for name in roles.times}  # times, as numbers for the kernel
+    values.update({name: offset[0] for name, offset in offsets.items()})
+    pairing = _pairing(data, options, spec, roles.mixed)
     d = _draw.draw(n, size, options.alpha, rng, pairing=pairing, dominant=options.dominant)
-    return _assemble(
-        data,
-        d,
-        values,
-        spec if expand else None,
-        kept,
-        concat=options.concat,
-        mixer=_apply.mix_columns if mixer is None else mixer,
-        deferred_check=deferred,
+    pick = _draw.pick_first(d, rng) if roles.random else None
+    extremes: dict[Hashable, tuple[float, float]] = {}
+    blocks = _mixed_blocks(
+        data, d, values, concat=options.concat, mixer=mixer or _apply.mix_columns, check=deferred, extremes=extremes
     )
+    if len(blocks) == 1 and len(roles.mixed) == data.shape[1]:  # one block, wrapped without a copy
+        ((_, (_, block)),) = blocks.items()
+        return pd.DataFrame(block.T, columns=data.columns, index=pd.RangeIndex(block.shape[1]), copy=False)
+    mixed: dict[Hashable, Any] = {}
+    for names, block in blocks.values():
+        mixed.update(zip(names, block, strict=True))
+    for name, (_, start) in offsets.items():
+        low, high = extremes.get(name, (np.inf, np.inf))  # the offsets' own extremes (not read by torch)
+        if max(-low, high) < 2**50:  # offsets this small mix to within a quarter unit: rounded, exact
+            mixed[name] = times_from_offsets(mixed[name], start, data[name].dtype)
+        else:  # far-apart times (or NaT): in exact integer arithmetic
+            mixed[name] = mix_times(data[name], d, concat=options.concat)
+    sources = carried_rows(d, pick, n, concat=options.concat) if roles.carried else {}
+    for name, how in roles.carried.items():
+        if not (expand and spec is not None and name == spec.columns[0]):
+            mixed[name] = carried(data[name], sources[how])
+    return _rebuild(data, d, mixed, spec if expand else None, concat=options.concat)
+
+
+def _pairing(
+    data: pd.DataFrame, options: MixOptions, spec: Labels | None, mixed: list[Hashable]
+) -> _draw.Pairing | None:
+    """The pairing the options ask for: by target distance, nearest rows in feature space (the ``mixed``
+    numeric columns but labels and targets), within class, or None (uniform)."""
+    if options.pairing == "target":
+        return _draw.by_target(target_values(data, options.target, options.target_name), options.bandwidth)
+    codes = spec.codes() if options.within_class and spec is not None else None
+    if options.pairing == "neighbors":
+        left_out = set(options.target) | set(spec.columns if spec is not None else ())
+        features = [c for c in mixed if c not in left_out]
+        if not features:
+            msg = "pairing='neighbors' finds the nearest rows by the numeric feature columns, and `data` has none."
+            raise ValueError(msg)
+        check_complete(data, features)
+        groups = np.zeros(len(data), dtype=np.intp) if codes is None else codes
+        names = spec.classes if codes is not None and spec is not None else None
+        check_neighbour_groups(np.bincount(groups), options.k_neighbors, names)
+        x = np.column_stack([data[c].to_numpy(dtype=np.float64) for c in features])
+        return _draw.Neighbours(x, groups, options.k_neighbors)
+    return None if codes is None else _draw.WithinGroup(codes)
 
 
 def _numeric_values(data: pd.DataFrame, columns: list[Hashable], *, check_finite: bool) -> dict[Hashable, np.ndarray]:
@@ -205,46 +311,44 @@ def _finite_sum(values: np.ndarray) -> bool:
         return bool(np.isfinite(np.add.reduce(values, axis=None, dtype=np.float64)))
 
 
-def _assemble(
+def _mixed_blocks(
     data: pd.DataFrame,
     d: _draw.Draw,
     values: dict[Hashable, np.ndarray],
-    expand: Labels | None,
-    kept: list[Hashable],
     *,
     concat: bool,
     mixer: Callable[..., np.ndarray],
-    deferred_check: bool,
-) -> pd.DataFrame:
-    """Apply the draw to every column and rebuild one DataFrame.
+    check: bool,
+    extremes: dict[Hashable, tuple[float, float]],
+) -> dict[np.dtype, Any]:
+    """The numeric columns mixed with the draw, one kernel call per output dtype: ``dtype -> (names, block)``.
 
-    ``expand``, when given, is the class column's labels: it becomes one mixed
-    probability column per class. ``deferred_check`` means NaN and infinity
-    were not looked for yet: the NumPy kernel reports them while it mixes, and
-    the column is then checked in full.
+    ``check`` means NaN and infinity were not looked for yet: the NumPy kernel reports them while it mixes,
+    and then every column that holds any is named, with counts, at once.
     """
-    n = len(data)
     groups: dict[np.dtype, list[Hashable]] = {}
     for name, column in values.items():
         groups.setdefault(_apply.float_dtype(column.dtype), []).append(name)
-    mixed_arrays = {}
+    blocks: dict[np.dtype, Any] = {}
+    bad: list[Hashable] = []
     for dtype, names in groups.items():
         finite: list[bool] = []
-        report = {"finite": finite} if deferred_check else {}
-        mixed_arrays[dtype] = mixer([values[c] for c in names], d, dtype, keep_originals=concat, **report)
-        for name, ok in zip(names, finite, strict=False):
-            if not ok:
-                column_values(data[name])  # names the column and what is wrong; passes on a mere overflow
+        found: list[tuple[float, float]] = []
+        report: dict[str, Any] = {"finite": finite, "extremes": found} if check else {}
+        blocks[dtype] = (names, mixer([values[c] for c in names], d, dtype, keep_originals=concat, **report))
+        bad += [name for name, ok in zip(names, finite, strict=False) if not ok]
+        extremes.update(zip(names, found, strict=False))
+    if bad:
+        check_complete(data, bad)  # names every column that holds NaN or infinity; passes on a mere overflow
+    return blocks
+
+
+def _rebuild(
+    data: pd.DataFrame, d: _draw.Draw, pieces: dict[Hashable, Any], expand: Labels | None, *, concat: bool
+) -> pd.DataFrame:
+    """One new DataFrame, columns in their order; ``expand`` (a class column's labels) becomes probability columns."""
+    n = len(data)
     index = pd.RangeIndex(n * concat + len(d))
-
-    if not kept and len(groups) == 1:  # one block, wrapped without a copy
-        ((dtype, block),) = mixed_arrays.items()
-        return pd.DataFrame(block.T, columns=data.columns, index=index, copy=False)
-
-    pieces: dict[Hashable, Any] = {}
-    for dtype, names in groups.items():
-        for j, name in enumerate(names):
-            pieces[name] = mixed_arrays[dtype][j]
     new_columns: list[Hashable] = list(data.columns)
     if expand is not None:
         label = expand.columns[0]
@@ -253,10 +357,6 @@ def _assemble(
         if concat:
             probs = np.vstack([one_hot(expand.arrays[0], len(expand.classes)), probs])
         pieces.update(zip(probability_names(label, expand.classes), probs.T, strict=True))
-    positions = np.concatenate([np.arange(n), d.first]) if concat else d.first
-    for name in kept:
-        if expand is None or name != expand.columns[0]:
-            pieces[name] = data[name].take(positions).array
     frame = pd.DataFrame({k: pieces[k] for k in new_columns}, index=index, copy=False)
     frame.columns = data.columns if expand is None else pd.Index(new_columns, tupleize_cols=False)
     return frame

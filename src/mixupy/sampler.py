@@ -8,7 +8,7 @@ followed by the synthetic ones, so it works as a step of
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -17,16 +17,18 @@ from imblearn.over_sampling.base import BaseOverSampler
 from sklearn.utils.multiclass import type_of_target
 
 from mixupy import _apply, _draw
-from mixupy._options import random_source
+from mixupy._options import check_names, random_source
 from mixupy._validation import (
     check_alpha,
     check_choice,
     check_frame,
     check_numeric_columns,
     check_positive_int,
+    is_numeric_dtype,
 )
 
 LABEL_MODES = ("within_class", "dominant")
+CATEGORICAL_MODES = ("dominant", "random")
 PAIRINGS = ("random", "neighbors")
 
 __all__ = ["MixupSampler"]
@@ -74,6 +76,15 @@ class MixupSampler(BaseOverSampler):
     k_neighbors : int, default 5
         Number of nearest neighbours to choose a partner from, for
         ``pairing="neighbors"``. Every class to over-sample needs more rows.
+    categorical : None, "auto", or list of column names (DataFrame) or positions (array), optional
+        Categorical feature columns, as imbalanced-learn's SMOTENC takes them
+        (``categorical_features``): not interpolated, each synthetic row takes
+        the category of one of its two sources, and the column keeps its dtype.
+        ``"auto"`` takes the DataFrame's non-numeric columns. Partners (and the
+        neighbours of ``pairing="neighbors"``) are found from the numeric columns.
+    categorical_mode : {"dominant", "random"}, default "dominant"
+        As in :func:`mixupy.mixup`: the category of the source with the larger
+        weight, or the first source's with probability ``lam``.
     random_state : None, int, numpy.random.Generator or numpy.random.RandomState, optional
         Seed or generator; the same seed gives the same result. The global NumPy
         random state is never read or changed.
@@ -103,7 +114,7 @@ class MixupSampler(BaseOverSampler):
     ------
     ValueError
         In ``fit_resample``: ``y`` is continuous (mixup of regression targets is
-        :func:`mixupy.mixup`'s job) or multilabel, ``X`` holds NaN or infinite
+        :class:`mixupy.MixupRegressionSampler`'s job) or multilabel, ``X`` holds NaN or infinite
         values, ``X`` and ``y`` have different lengths, ``sampling_strategy``
         names classes not in ``y``, or ``k_neighbors`` is not smaller than a class
         to over-sample. A parameter out of its range (``alpha``, ``label_mode``,
@@ -145,7 +156,11 @@ class MixupSampler(BaseOverSampler):
     # package: declared here as such, so that imbalanced-learn's checks know every parameter.
     _parameter_constraints: dict[str, Any] = {  # noqa: RUF012 (scikit-learn's declarative convention)
         "sampling_strategy": BaseOverSampler._parameter_constraints["sampling_strategy"],
-        **{name: "no_validation" for name in ("alpha", "label_mode", "pairing", "k_neighbors", "random_state")},
+        **{
+            name: "no_validation"
+            for name in ("alpha", "label_mode", "pairing", "k_neighbors", "categorical", "categorical_mode")
+        },
+        "random_state": "no_validation",
     }
 
     def __init__(
@@ -156,6 +171,8 @@ class MixupSampler(BaseOverSampler):
         label_mode: str = "within_class",
         pairing: str = "random",
         k_neighbors: int = 5,
+        categorical: Any = None,
+        categorical_mode: str = "dominant",
         random_state: Any = None,
     ) -> None:
         super().__init__(sampling_strategy=sampling_strategy)
@@ -163,6 +180,8 @@ class MixupSampler(BaseOverSampler):
         self.label_mode = label_mode
         self.pairing = pairing
         self.k_neighbors = k_neighbors
+        self.categorical = categorical
+        self.categorical_mode = categorical_mode
         self.random_state = random_state
 
     def fit(self, X: Any, y: Any, **params: Any) -> MixupSampler:
@@ -203,8 +222,11 @@ class MixupSampler(BaseOverSampler):
         y_resampled : same kind as ``y``, shape (n_samples_new,)
             Their class labels.
         """
-        _check_pair(X, y)
         self._checked()
+        split = _split_categorical(X, self.categorical)
+        _check_pair(X if split is None else split[0], y)
+        if split is not None:
+            return self._resample_with_categories(X, y, split, **params)
         if isinstance(X, pd.DataFrame):
             X = _float_columns(X)
         with np.errstate(over="ignore", invalid="ignore"):  # as in fit: scikit-learn's check may overflow
@@ -212,13 +234,38 @@ class MixupSampler(BaseOverSampler):
         return result
 
     def _checked(self) -> tuple[float, str, str, int]:
-        """The parameters, checked once per call: alpha, label_mode, pairing, k_neighbors."""
+        """The parameters, checked once per call: alpha, label_mode, pairing, k_neighbors, categorical_mode."""
+        check_choice(self.categorical_mode, "categorical_mode", CATEGORICAL_MODES)
         return (
             check_alpha(self.alpha),
             check_choice(self.label_mode, "label_mode", LABEL_MODES),
             check_choice(self.pairing, "pairing", PAIRINGS),
             check_positive_int(self.k_neighbors, "k_neighbors"),
         )
+
+    def _resample_with_categories(self, X: Any, y: Any, split: tuple[Any, Any], **params: Any) -> tuple[Any, Any]:
+        """Resample the numeric columns, then give each new row the categories its draw names (see ``categorical``)."""
+        numeric, categories = split
+        if isinstance(numeric, pd.DataFrame):
+            numeric = _float_columns(numeric)
+        with np.errstate(over="ignore", invalid="ignore"):  # as in fit: scikit-learn's check may overflow
+            mixed, y_res = super().fit_resample(numeric, y, **params)
+        d, pick = getattr(self, "_draw_", None), getattr(self, "_pick_", None)
+        n = len(categories)
+        if d is None:  # nothing to over-sample
+            source = np.empty(0, dtype=np.intp)
+        else:
+            source = np.where(pick, d.first, d.second) if pick is not None else d.dominant()
+        rows = np.concatenate([np.arange(n), source])
+        if isinstance(X, pd.DataFrame):
+            carried = categories.take(rows).reset_index(drop=True)
+            out = pd.concat([mixed.reset_index(drop=True), carried], axis=1)
+            return out[list(X.columns)], y_res
+        columns = np.empty((len(rows), np.shape(X)[1]), dtype=object)
+        position = np.asarray(categories.columns)
+        columns[:, [c for c in range(columns.shape[1]) if c not in set(position)]] = np.asarray(mixed)
+        columns[:, position] = np.asarray(categories)[rows]
+        return columns, y_res
 
     def _fit_resample(self, X: Any, y: np.ndarray) -> tuple[Any, np.ndarray]:
         alpha = check_alpha(self.alpha)
@@ -252,6 +299,8 @@ class MixupSampler(BaseOverSampler):
         d = _draw.draw(
             codes.shape[0], 0, alpha, rng, pairing=pairing, first=first, dominant=self.label_mode == "dominant"
         )
+        self._draw_ = d  # read by _resample_with_categories to carry the categorical columns
+        self._pick_ = _draw.pick_first(d, rng) if self.categorical_mode == "random" else None
         y_new = y[d.first]
         if scipy.sparse.issparse(X):
             return _mix_sparse(X, d), np.concatenate([y, y_new])
@@ -289,20 +338,25 @@ def _n_samples(data: Any) -> int | None:
         return None
 
 
-def _check_pair(X: Any, y: Any) -> None:
-    """The checks imbalanced-learn's own messages do not make clear: lengths, regression targets, text columns."""
+def _check_rows(X: Any, y: Any, unit: str) -> None:
+    """``X`` and ``y`` of one length (``unit``: what ``y`` holds, for the message), and a DataFrame ``X`` of numbers."""
     n_x, n_y = _n_samples(X), _n_samples(y)
     if n_x is not None and n_y is not None and n_x != n_y:
-        msg = f"`X` and `y` must have the same number of rows; got {n_x} rows in `X` and {n_y} labels in `y`."
+        msg = f"`X` and `y` must have the same number of rows; got {n_x} rows in `X` and {n_y} {unit} in `y`."
         raise ValueError(msg)
     if isinstance(X, pd.DataFrame):
         check_numeric_columns(check_frame(X, "X"), list(X.columns), "X")
+
+
+def _check_pair(X: Any, y: Any) -> None:
+    """The checks imbalanced-learn's own messages do not make clear: lengths, regression targets, text columns."""
+    _check_rows(X, y, "labels")
     kind = type_of_target(y)
     if kind.startswith("continuous"):
         msg = (
             f"Unknown label type: `y` holds continuous values ({kind}); MixupSampler over-samples classes. "
-            "Hint: for regression targets put the target in the frame and use mixupy.mixup(df), "
-            "which mixes it with the features."
+            "Hint: for regression targets use mixupy.MixupRegressionSampler, which mixes X and y with one lam "
+            "(in a pipeline too), or put the target in the frame and use mixupy.mixup(df, target=...)."
         )
         raise ValueError(msg)
 
@@ -318,3 +372,37 @@ def _float_columns(X: pd.DataFrame) -> pd.DataFrame:
         elif _apply.float_dtype(dtype) != dtype:
             changes[name] = _apply.float_dtype(dtype)
     return X.astype(changes) if changes else X
+
+
+def _split_categorical(X: Any, categorical: Any) -> tuple[Any, Any] | None:
+    """``(numeric part, categorical part)`` of ``X``, or None without ``categorical``.
+
+    For a DataFrame the parts are DataFrames; for an array, the numeric part is a float array and the
+    categorical part a DataFrame whose column labels are the positions in ``X``.
+    """
+    if categorical is None:
+        return None
+    if isinstance(X, pd.DataFrame):
+        frame = check_frame(X, "X")
+        if isinstance(categorical, str) and categorical == "auto":
+            names = [c for c, dtype in frame.dtypes.items() if not is_numeric_dtype(dtype)]
+        else:
+            names = list(check_names(categorical, "categorical"))
+            missing = [c for c in names if c not in frame.columns]
+            if missing:
+                msg = f"`categorical` names columns that are not in `X`: {missing}. Columns are: {list(X.columns)}."
+                raise ValueError(msg)
+        return frame.drop(columns=names), frame[names]
+    if scipy.sparse.issparse(X) or isinstance(categorical, str):
+        msg = (
+            "`categorical` for an array or sparse matrix `X` must list column positions (integers), and `X` must "
+            f"be dense; got categorical={categorical!r} with {type(X).__name__}. Hint: pass a DataFrame."
+        )
+        raise TypeError(msg)
+    array = np.asarray(X, dtype=object)
+    positions = [int(cast(Any, c)) for c in check_names(categorical, "categorical")]
+    if array.ndim != 2 or any(not 0 <= p < array.shape[1] for p in positions):
+        msg = f"`categorical` positions must be columns of the 2-D `X`; got {positions} for shape {array.shape}."
+        raise ValueError(msg)
+    rest = [c for c in range(array.shape[1]) if c not in set(positions)]
+    return array[:, rest].astype(np.float64), pd.DataFrame(array[:, positions], columns=positions)

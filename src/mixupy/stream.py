@@ -42,8 +42,16 @@ from mixupy._files import (
     text_view,
 )
 from mixupy._labels import names_class_column
-from mixupy._options import MixOptions, random_source
-from mixupy._validation import ColumnNotFoundError, check_block_numeric, check_bool, check_frame, check_positive_int
+from mixupy._options import MixOptions, check_names, random_source
+from mixupy._validation import (
+    ColumnNotFoundError,
+    MissingValuesError,
+    NonNumericColumnsError,
+    check_block_numeric,
+    check_bool,
+    check_frame,
+    check_positive_int,
+)
 from mixupy.frame import mix_frame
 
 __all__ = ["DEFAULT_BUFFER_ROWS", "mixup_file"]
@@ -62,6 +70,16 @@ def mixup_file(
     labels: Hashable | Sequence[Hashable] | None = None,
     label_mode: str = "mix",
     within_class: bool = False,
+    categorical: Hashable | Sequence[Hashable] | None = None,
+    categorical_mode: str = "dominant",
+    keep: Hashable | Sequence[Hashable] | None = None,
+    target_columns: Hashable | Sequence[Hashable] | None = None,
+    pairing: str = "random",
+    bandwidth: float | None = None,
+    k_neighbors: int = 5,
+    drop: Hashable | Sequence[Hashable] | None = None,
+    dates: Hashable | Sequence[Hashable] | None = None,
+    sep: str = ",",
     random_state: int | np.random.Generator | None = None,
     buffer_rows: int = DEFAULT_BUFFER_ROWS,
     progress: bool | None = False,
@@ -83,14 +101,31 @@ def mixup_file(
         Output file, Parquet or CSV by the same rule; it appears only when
         complete (a temporary file beside it is renamed into place) and is never
         the input. A text stream (such as ``sys.stdout``) receives CSV as it is made.
-    alpha, concat, labels, label_mode, within_class
+    alpha, concat, labels, label_mode, within_class, categorical, categorical_mode, keep
         As in :func:`mixupy.mixup`, applied to each block. With ``concat=True``
         every original row comes first and every synthetic row after, as in
         ``mixup``; the synthetic rows wait in a temporary file meanwhile.
+    target_columns : column name or list of names, optional
+        The continuous target column(s), ``mixup``'s ``target`` (here
+        ``target`` is the output file).
+    pairing, bandwidth, k_neighbors
+        As in :func:`mixupy.mixup`, within each block: ``pairing="target"``
+        pairs each row with rows of close targets in its block, and the default
+        ``bandwidth`` is computed from each block's targets (give one to use
+        the same kernel in every block).
     batch_size : int, optional
         Number of synthetic rows in all; each block makes its share, in
         proportion to its rows. Defaults to one per input row. Needs a first pass
         over the file to count the rows (reading one column).
+    drop : column name or list of names, optional
+        Columns left out: not read, not written.
+    dates : column name or list of names, optional
+        CSV columns to parse as dates (Parquet keeps its own types); they are
+        then mixed as points in time, as :func:`mixupy.mixup` mixes datetimes.
+    sep : str, default ","
+        The CSV field separator, of the input and of the output. A file that
+        reads as one column whose name holds ``;``, a tab, ``|`` or ``,`` is an
+        error that names the separator it seems to use.
     random_state : None, int or numpy.random.Generator, optional
         Seed or generator, used for the blocks one after the other: the same
         seed and ``buffer_rows`` give the same file.
@@ -146,21 +181,56 @@ def mixup_file(
     >>> shutil.rmtree(folder)
     """
     source = check_source(source)
-    options = MixOptions.validate(alpha, concat, batch_size, labels, label_mode, within_class)
+    options = MixOptions.from_arguments(locals())  # every option of the call, checked once
+    reading = {"sep": sep, "dates": check_names(dates, "dates"), "drop": check_names(drop, "drop")}
+    options = options.pair_by(target_columns, pairing, bandwidth, k_neighbors, name="target_columns")
     rng = random_source(random_state)
     buffer_rows = check_positive_int(buffer_rows, "buffer_rows")
+    if not isinstance(sep, str) or len(sep) != 1 or sep in '"\r\n':
+        msg = f"`sep` must be one character, the field separator (',', ';', '\\t', '|'); got {sep!r}."
+        raise ValueError(msg)
     if progress is not None:
         progress = check_bool(progress, "progress")
     if not isinstance(target, (str, os.PathLike)) and hasattr(target, "write"):
-        return _mix_into(source, CsvSink(target), buffer_rows, options, rng, progress)
+        return _mix_into(source, CsvSink(target, sep=sep), buffer_rows, options, rng, progress, reading)
     path = check_target(source, target)
     if is_parquet(path):
         parquet_module(path)  # a missing pyarrow is reported before any file is made
     with atomic_write(path) as fh:
         if is_parquet(path):
-            return _mix_into(source, ParquetSink(fh, path), buffer_rows, options, rng, progress)
+            return _mix_into(source, ParquetSink(fh, path), buffer_rows, options, rng, progress, reading)
         with text_view(fh) as text:
-            return _mix_into(source, CsvSink(text, path.absolute().parent), buffer_rows, options, rng, progress)
+            sink = CsvSink(text, path.absolute().parent, sep=sep)
+            return _mix_into(source, sink, buffer_rows, options, rng, progress, reading)
+
+
+def _open(source: Path, buffer_rows: int, options: MixOptions, reading: dict[str, Any]) -> tuple[Reader, MixOptions]:
+    """The file's reader, with the class, kept and categorical columns read as text; ``"auto"`` resolved.
+
+    Every column an option names is checked against the header before any pass over the data.
+    """
+    reader = Reader(source, buffer_rows, **reading)
+    labels = options.labels
+    class_column = labels if names_class_column(labels, reader.columns) else None
+    named: dict[str, list[Hashable]] = {
+        "labels": [] if labels is None else [class_column] if class_column is not None else [*cast(Any, labels)],
+        "keep": list(options.keep),
+        "categorical": [] if options.categorical == "auto" else list(options.categorical),
+        "target_columns": list(options.target),
+    }
+    for option, names in named.items():
+        missing = [c for c in names if c not in reader.columns]
+        if missing:
+            msg = f"`{option}` names columns that are not in {source}: {missing}. Columns are: {list(reader.columns)}."
+            raise ColumnNotFoundError(msg)
+    text = [c for c in (class_column, *options.keep, *named["categorical"]) if c is not None]
+    if options.categorical == "auto":
+        sniffed = reader.sniff_text(exclude=[*text, *named["labels"], *reading["dates"]])
+        options = dataclasses.replace(options, categorical=tuple(sniffed))
+        text += sniffed
+    if reader.parquet or not text:
+        return reader, options
+    return Reader(source, buffer_rows, text=text, **reading), options
 
 
 def _mix_into(
@@ -170,25 +240,18 @@ def _mix_into(
     options: MixOptions,
     rng: np.random.Generator,
     progress: bool | None,
+    reading: dict[str, Any],
 ) -> tuple[int, int]:
     """Read ``source`` block by block, mix each block and write it to ``sink``."""
-    reader = Reader(source, buffer_rows)
+    reader, options = _open(source, buffer_rows, options, reading)
     labels, batch_size = options.labels, options.batch_size
     class_column = labels if names_class_column(labels, reader.columns) else None
-    named = (
-        [] if labels is None else [class_column] if class_column is not None else list(cast(Sequence[Hashable], labels))
-    )
-    missing = [c for c in named if c not in reader.columns]
-    if missing:  # say so before any pass over the data
-        msg = f"`labels` names columns that are not in {source}: {missing}. Columns are: {list(reader.columns)}."
-        raise ColumnNotFoundError(msg)
     expand = class_column is not None and not options.exact
     classes: list[Any] | None = None
     n_total = 0
     if batch_size is not None or expand:
         n_total, classes = reader.scan(class_column if expand else None)
-    numeric = [c for c in reader.columns if c != class_column]
-
+    numeric = [c for c in reader.columns if c not in set(reader.text) | set(reader.dates)]
     with contextlib.ExitStack() as stack:
         stack.callback(sink.close)
         bar = stack.enter_context(_progress_bar(progress, reader.total, reader.unit))
@@ -199,18 +262,10 @@ def _mix_into(
             n = len(block)
             size = n if batch_size is None else batch_size * (offset + n) // n_total - batch_size * offset // n_total
             if size or spill is not None:
-                try:
-                    share = dataclasses.replace(options, batch_size=max(size, 1))
-                    out = mix_frame(block, share, rng, classes=classes)
-                except TypeError:  # say which row of which block is not a number, where that is the cause
-                    check_block_numeric(block, [c for c in numeric if c in block.columns], offset)
-                    raise
-                if spill is None:
-                    sink.write(out)
-                else:
-                    sink.write(out.iloc[:n])
-                    if size:
-                        spill.write(out.iloc[n:])
+                out = _mix_block(block, dataclasses.replace(options, batch_size=max(size, 1)), rng, classes, offset)
+                sink.write(out if spill is None else out.iloc[:n])
+                if spill is not None and size:
+                    spill.write(out.iloc[n:])
             else:  # a block that makes no rows is still checked
                 check_block_numeric(block, [c for c in numeric if c in block.columns], offset)
             offset += n
@@ -219,10 +274,23 @@ def _mix_into(
         if offset == 0:
             msg = f"{source} holds no data rows, only a header; mixup needs at least one row."
             raise ValueError(msg)
-        if spill is not None:
-            for frame in spill.frames():
-                sink.write(frame)
+        for frame in spill.frames() if spill is not None else ():
+            sink.write(frame)
     return sink.rows, len(sink.columns or ())
+
+
+def _mix_block(
+    block: pd.DataFrame, options: MixOptions, rng: np.random.Generator, classes: list[Any] | None, offset: int
+) -> pd.DataFrame:
+    """One block mixed; a bad value is named by its row in the whole file (from 0, after the header)."""
+    try:
+        return mix_frame(block, options, rng, classes=classes)
+    except NonNumericColumnsError as error:  # say which row holds the first value that is not a number
+        check_block_numeric(block, list(error.columns), offset)
+        raise
+    except MissingValuesError as error:
+        found = {c: (kind, count, first + offset) for c, (kind, count, first) in error.found.items()}
+        raise MissingValuesError(error.name, found) from None
 
 
 @contextlib.contextmanager

@@ -4,7 +4,8 @@ Each function validates one parameter at the public boundary and returns it in
 the normalised form that the rest of the package works with. Messages name the
 parameter, say what was expected and show what came. The checks are grouped by
 what they look at: scalar parameters (``_common``), tables (``_tables``),
-arrays, images and series (``_arrays``), torch tensors (``_torch``). The
+arrays, images and series (``_arrays``), torch tensors (``_torch``), pairings and
+continuous targets (``_targets``). The
 options of a mix as a whole, and random states, are normalised by
 :mod:`mixupy._options` with these checks.
 """
@@ -16,6 +17,7 @@ from mixupy._validation._arrays import (
     PLACEMENTS,
     check_array,
     check_class_codes,
+    check_cutmix_shape,
     check_finite,
     check_image_size,
     check_same_length,
@@ -25,6 +27,7 @@ from mixupy._validation._arrays import (
 )
 from mixupy._validation._common import (
     LABEL_MODES,
+    MIX_MODES,
     REDUCTIONS,
     ColumnNotFoundError,
     TooLargeError,
@@ -41,23 +44,39 @@ from mixupy._validation._common import (
     check_num_classes,
     check_optional_positive_int,
     check_positive_int,
+    check_probability,
     check_reduction,
     check_seed,
     finite_sum,
     physical_memory,
 )
 from mixupy._validation._tables import (
+    MissingValuesError,
+    NonNumericColumnsError,
     _raise_missing,
     check_block_numeric,
     check_column,
     check_column_list,
     check_columns_exist,
+    check_complete,
     check_frame,
     check_numeric_columns,
     check_probability_rows,
     check_soft_labels,
     column_values,
     is_numeric_dtype,
+    is_text_like,
+    is_time_dtype,
+)
+from mixupy._validation._targets import (
+    PAIRINGS,
+    check_bandwidth,
+    check_neighbour_groups,
+    check_pairing_needs,
+    check_spread,
+    check_target_array,
+    check_target_columns,
+    target_values,
 )
 from mixupy._validation._torch import (
     check_device,
@@ -68,14 +87,19 @@ from mixupy._validation._torch import (
 __all__ = [
     "ALIGNMENTS",
     "LABEL_MODES",
+    "MIX_MODES",
+    "PAIRINGS",
     "PLACEMENTS",
     "REDUCTIONS",
     "ColumnNotFoundError",
+    "MissingValuesError",
+    "NonNumericColumnsError",
     "TooLargeError",
     "_raise_missing",
     "_show",
     "check_alpha",
     "check_array",
+    "check_bandwidth",
     "check_batch_size",
     "check_block_numeric",
     "check_bool",
@@ -85,6 +109,8 @@ __all__ = [
     "check_column",
     "check_column_list",
     "check_columns_exist",
+    "check_complete",
+    "check_cutmix_shape",
     "check_device",
     "check_finite",
     "check_fits_in_memory",
@@ -93,10 +119,13 @@ __all__ = [
     "check_image_size",
     "check_label_mode",
     "check_label_smoothing",
+    "check_neighbour_groups",
     "check_num_classes",
     "check_numeric_columns",
     "check_optional_positive_int",
+    "check_pairing_needs",
     "check_positive_int",
+    "check_probability",
     "check_probability_rows",
     "check_reduction",
     "check_same_batch",
@@ -104,11 +133,17 @@ __all__ = [
     "check_seed",
     "check_series_array",
     "check_soft_labels",
+    "check_spread",
+    "check_target_array",
+    "check_target_columns",
     "check_tensor_batch",
     "check_window",
     "column_values",
     "finite_sum",
     "is_numeric_dtype",
+    "is_text_like",
+    "is_time_dtype",
     "physical_memory",
+    "target_values",
     "time_key",
 ]

@@ -86,6 +86,17 @@ def check_class_codes(values: np.ndarray, num_classes: int, name: str) -> np.nda
     return codes.astype(np.intp)
 
 
+def check_cutmix_shape(shape: tuple[int, ...], name: str = "x") -> tuple[int, ...]:
+    """Check a batch can be cut and pasted: samples of at least one axis, none of them empty."""
+    if len(shape) < 2 or 0 in shape[1:]:
+        msg = (
+            f"`{name}` must be a batch of samples with at least one non-empty axis each: (n, features) for a "
+            f"table, (n, channels, steps) or (n, channels, height, width) and so on; got shape {tuple(shape)}."
+        )
+        raise ValueError(msg)
+    return shape
+
+
 def check_image_size(value: Any) -> tuple[int, int]:
     """Return ``image_size`` as ``(height, width)``; an int means a square."""
     if isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_)):

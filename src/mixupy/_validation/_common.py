@@ -15,6 +15,10 @@ LABEL_MODES = ("mix", "dominant")
 REDUCTIONS = ("mean", "sum", "none")
 
 
+# How often a batch transform draws lambda: once per batch, per pair of samples, per sample (timm's names).
+MIX_MODES = ("batch", "pair", "elem")
+
+
 class ColumnNotFoundError(ValueError):
     """A parameter names a column that the data does not have (a ValueError, so callers catch it as one)."""
 
@@ -85,16 +89,16 @@ def _number(value: Any, name: str, kind: type, expected: str) -> None:
         raise TypeError(msg)
 
 
-def check_alpha(alpha: Any) -> float:
-    """Return ``alpha`` as a float after checking it is a finite number >= 0."""
-    _number(alpha, "alpha", numbers.Real, "a real number >= 0 (an int or float)")
+def check_alpha(alpha: Any, name: str = "alpha") -> float:
+    """Return ``alpha`` (or the Beta parameter called ``name``) as a float after checking it is a finite number >= 0."""
+    _number(alpha, name, numbers.Real, "a real number >= 0 (an int or float)")
     try:
         value = float(alpha)
     except OverflowError:  # an int too large for a float
         value = float("inf")
     if not np.isfinite(value) or value < 0:
         msg = (
-            f"`alpha` must be a finite number >= 0; got {_show(alpha)}. "
+            f"`{name}` must be a finite number >= 0; got {_show(alpha)}. "
             "Hint: alpha=0 means no interpolation, small values (0.1-0.4) mix gently, "
             "large values mix towards the midpoint."
         )
@@ -190,5 +194,14 @@ def check_label_smoothing(value: Any) -> float:
     _number(value, "label_smoothing", numbers.Real, "a number in [0, 1)")
     if not 0 <= float(value) < 1:
         msg = f"`label_smoothing` must be in [0, 1); got {value!r}. Hint: 0.1 is a common choice, 0 turns it off."
+        raise ValueError(msg)
+    return float(value)
+
+
+def check_probability(value: Any, name: str) -> float:
+    """A probability: a real number in [0, 1]."""
+    _number(value, name, numbers.Real, "a probability, a number in [0, 1]")
+    if not 0 <= float(value) <= 1:
+        msg = f"`{name}` must be a probability in [0, 1]; got {value!r}."
         raise ValueError(msg)
     return float(value)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Sequence
+import warnings
+from collections.abc import Hashable, Mapping, Sequence
+from types import MappingProxyType
 from typing import Any
 
 import numpy as np
@@ -46,18 +48,138 @@ def check_columns_exist(data: pd.DataFrame, columns: Sequence[Hashable], name: s
         raise ColumnNotFoundError(msg)
 
 
-def check_numeric_columns(data: pd.DataFrame, columns: Sequence[Hashable], name: str = "data") -> None:
-    """Raise TypeError listing the columns whose dtype is not bool, integer or float."""
+#: How a message names the ways out, in Python (parameters) or on the command line (flags).
+TERMS: Mapping[str, Mapping[str, str]] = MappingProxyType(
+    {
+        "python": MappingProxyType(
+            {
+                "categorical": "categorical={}",
+                "keep": "keep={}",
+                "labels": "labels={}",
+                "drop": "data.drop(columns={})",
+                "dates": "pd.to_datetime(...) on {}",
+            }
+        ),
+        "cli": MappingProxyType(
+            {
+                "categorical": "--categorical {}",
+                "keep": "--keep {}",
+                "labels": "--labels {}",
+                "drop": "--drop {}",
+                "dates": "--dates {}",
+            }
+        ),
+    }
+)
+
+
+def _names(columns: Sequence[Hashable], terms: str) -> str:
+    return repr(list(columns)) if terms == "python" else ",".join(str(c) for c in columns)
+
+
+def is_time_dtype(dtype: Any) -> bool:
+    """True for datetime64 (with or without a zone) and timedelta64 columns: mixed as points in time."""
+    return bool(
+        isinstance(dtype, pd.DatetimeTZDtype)
+        or pd.api.types.is_datetime64_dtype(dtype)
+        or pd.api.types.is_timedelta64_dtype(dtype)
+    )
+
+
+def is_text_like(dtype: Any) -> bool:
+    """True for the dtypes ``categorical="auto"`` takes: text, ``category``, object and bool-less others."""
+    return not (is_numeric_dtype(dtype) or is_time_dtype(dtype)) and not pd.api.types.is_complex_dtype(dtype)
+
+
+class NonNumericColumnsError(TypeError):
+    """Columns that mixup cannot interpolate, all of them at once; :meth:`describe` words the ways out.
+
+    ``columns`` maps each column to its dtype, as text.
+    """
+
+    def __init__(
+        self,
+        name: str,
+        columns: Mapping[Hashable, str],
+        *,
+        terms: str = "python",
+        detail: str = "",
+        dates: Sequence[Hashable] = (),
+    ) -> None:
+        self.name, self.columns, self.detail, self.dates = name, dict(columns), detail, list(dates)
+        super().__init__(self.describe(terms))
+
+    def describe(self, terms: str) -> str:
+        """The message in ``terms``: ``"python"`` (parameters) or ``"cli"`` (flags)."""
+        words = TERMS[terms]
+        listed = ", ".join(f"{c!r} ({d})" for c, d in self.columns.items())
+        what = f"`{self.name}`" if terms == "python" else "the file"
+        text = [c for c, d in self.columns.items() if not d.startswith(("datetime", "timedelta", "complex"))]
+        text = [c for c in text if c not in self.dates]
+        ways = [f"{words['dates'].format(_names(self.dates, terms))} to mix the dates in time"] if self.dates else []
+        if text:
+            ways.append(f"{words['categorical'].format(_names(text, terms))} to give each new row the category of")
+            ways[-1] += f" its dominant source, {words['keep'].format(_names(text, terms))} to carry them unmixed"
+            ways[-1] += " (an id, a group)"
+        ways.append(f"{words['drop'].format(_names(list(self.columns), terms))} to leave them out")
+        if len(text) == 1:
+            ways.append(f"{words['labels'].format(repr(text[0]) if terms == 'python' else text[0])} if it is the class")
+        hint = "; ".join(ways)
+        return f"{what} has non-numeric columns: {listed}{self.detail}. mixup interpolates numbers. Hint: {hint}."
+
+
+def check_numeric_columns(
+    data: pd.DataFrame, columns: Sequence[Hashable], name: str = "data", *, times: bool = False
+) -> None:
+    """Raise :class:`NonNumericColumnsError` listing every column whose dtype is not bool, integer or float.
+
+    ``times=True`` also accepts datetime and timedelta columns, which :func:`mixupy.mixup` mixes as points in time.
+    """
     dtypes: dict[Hashable, Any] = dict(zip(data.columns, data.dtypes, strict=True))  # data[c] would build Series
-    bad = {c: str(dtypes[c]) for c in columns if not is_numeric_dtype(dtypes[c])}
+    bad = {
+        c: str(dtypes[c]) for c in columns if not (is_numeric_dtype(dtypes[c]) or (times and is_time_dtype(dtypes[c])))
+    }
     if bad:
-        listed = ", ".join(f"{c!r} ({d})" for c, d in bad.items())
-        msg = (
-            f"`{name}` has non-numeric columns: {listed}. mixup interpolates numbers: "
-            f"one-hot encode them with pd.get_dummies(df, columns={list(bad)}), "
-            "or pass one class column as labels=..."
+        dates = [c for c in bad if _looks_like_a_date(next(iter(data[c].dropna()), None))]
+        raise NonNumericColumnsError(name, bad, dates=dates)
+
+
+class MissingValuesError(ValueError):
+    """Missing or infinite values, every column at once: count and first row position (from 0) of each."""
+
+    def __init__(self, name: str, found: Mapping[Hashable, tuple[str, int, int]], *, terms: str = "python") -> None:
+        self.name, self.found = name, dict(found)
+        super().__init__(self.describe(terms))
+
+    def describe(self, terms: str, offset: int = 0) -> str:
+        """The message in ``terms``; ``offset`` is the position of the data's first row in a larger table."""
+        what = f"`{self.name}`" if terms == "python" else "the file's"
+        listed = "; ".join(
+            f"{what} column {c!r} holds {count} {kind} value(s), the first at row {first + offset}"
+            for c, (kind, count, first) in self.found.items()
         )
-        raise TypeError(msg)
+        fix = "fill them (df.fillna(...)) or drop those rows (df.dropna())" if terms == "python" else "fill them"
+        if terms != "python":
+            fix += " or drop those rows first (rows count from 0, the first row after the header)"
+        return f"{listed}. mixup needs complete, finite rows. Hint: {fix}."
+
+
+def check_complete(data: pd.DataFrame, columns: Sequence[Hashable], name: str = "data") -> None:
+    """Raise :class:`MissingValuesError` for every column of ``columns`` holding missing or infinite values."""
+    found: dict[Hashable, tuple[str, int, int]] = {}
+    for c in columns:
+        series = data[c]
+        missing = series.isna().to_numpy()
+        if missing.any():
+            found[c] = ("missing", int(missing.sum()), int(np.argmax(missing)))
+        elif is_numeric_dtype(series.dtype) and pd.api.types.is_float_dtype(series.dtype):
+            values = series.to_numpy(dtype=np.float64)
+            if not finite_sum(values):
+                infinite = np.isinf(values)
+                if infinite.any():
+                    found[c] = ("infinite", int(infinite.sum()), int(np.argmax(infinite)))
+    if found:
+        raise MissingValuesError(name, found)
 
 
 def check_column(data: pd.DataFrame, column: Any, name: str) -> None:
@@ -101,24 +223,14 @@ def column_values(series: pd.Series, name: str = "data", *, check_finite: bool =
             _raise_missing(series, name, n_nan)
         infinite = np.isinf(values)
         if infinite.any():
-            first = series.index[infinite][:3].tolist()
-            msg = (
-                f"`{name}` column {series.name!r} holds {int(infinite.sum())} infinite value(s), "
-                f"first at index {first}; mixup needs finite numbers. Hint: clip or drop them first."
-            )
-            raise ValueError(msg)
+            raise MissingValuesError(name, {series.name: ("infinite", int(infinite.sum()), int(np.argmax(infinite)))})
     return values
 
 
 def _raise_missing(series: pd.Series, name: str, count: int | None = None) -> None:
-    count = int(series.isna().sum()) if count is None else count
-    first = series.index[series.isna().to_numpy()][:3].tolist()
-    msg = (
-        f"`{name}` column {series.name!r} holds {count} missing value(s) (NaN, None or pd.NA), "
-        f"first at index {first}. mixup needs complete rows. Hint: fill them "
-        "(df.fillna(...)) or drop them (df.dropna()) first."
-    )
-    raise ValueError(msg)
+    missing = series.isna().to_numpy()
+    count = int(missing.sum()) if count is None else count
+    raise MissingValuesError(name, {series.name: ("missing", count, int(np.argmax(missing)))})
 
 
 def check_probability_rows(matrix: np.ndarray, columns: Sequence[Hashable], *, name: str = "labels") -> None:
@@ -199,30 +311,39 @@ def check_soft_labels(Y: Any, classes: Any) -> tuple[np.ndarray, np.ndarray]:
 
 
 def check_block_numeric(block: pd.DataFrame, columns: Sequence[Hashable], first_row: int) -> None:
-    """Raise TypeError naming the first value that is not a number in ``columns`` of a block.
+    """Raise :class:`NonNumericColumnsError` for the columns of a file's block that do not hold numbers.
 
-    ``first_row`` is the position, in the whole table, of the block's first row;
-    the message counts data rows from 1, as a person reading the file would.
+    Each is named with the first value that is not a number and its row: its position in the whole table,
+    counted from 0 (the first row after the header), as every message of mixupy counts rows.
     """
+    bad: dict[Hashable, str] = {}
+    details: list[str] = []
+    dates: list[Hashable] = []
     for name in columns:
         series = block[name]
-        if is_numeric_dtype(series.dtype):
+        if is_numeric_dtype(series.dtype) or is_time_dtype(series.dtype):
             continue
+        bad[name] = str(series.dtype)
         try:
             as_numbers = pd.to_numeric(series, errors="coerce")
         except (TypeError, ValueError):  # categories, dates, ...: no value counts as a number
             as_numbers = pd.Series(np.nan, index=series.index)
-        bad = np.flatnonzero((as_numbers.isna() & series.notna()).to_numpy())
-        if bad.size == 0:
-            bad = np.flatnonzero(series.notna().to_numpy())[:1]
-        where = ""
-        if bad.size:
-            row = first_row + int(bad[0]) + 1
-            where = f"; data row {row} (counting from 1 after the header) holds {series.iloc[int(bad[0])]!r}"
-        earlier = " The rows before this block held numbers there." if first_row else ""
-        msg = (
-            f"`data` has non-numeric columns: {name!r} is {series.dtype} in the block of data rows "
-            f"{first_row + 1} to {first_row + len(block)}{where}.{earlier} mixup interpolates numbers: fix or "
-            "drop that value, or name the column as the class column with labels=..."
-        )
-        raise TypeError(msg)
+        rows = np.flatnonzero((as_numbers.isna() & series.notna()).to_numpy())
+        if rows.size:
+            value = series.iloc[int(rows[0])]
+            details.append(f"{name!r} holds {value!r} at row {first_row + int(rows[0])}")
+            if _looks_like_a_date(value):
+                dates.append(name)
+    if bad:
+        where = f" ({'; '.join(details)})" if details else ""
+        earlier = "; the rows before held numbers there" if first_row and details else ""
+        raise NonNumericColumnsError("data", bad, detail=f"{where}{earlier}", dates=dates)
+
+
+def _looks_like_a_date(value: Any) -> bool:
+    """True for text such as 2024-03-01 or 01/03/2024 12:00: a hint to read the column as dates."""
+    if not isinstance(value, str) or not any(ch.isdigit() for ch in value) or not any(ch in value for ch in "-/:"):
+        return False
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # pandas warns when it has to guess a format
+        return not pd.isna(pd.to_datetime(value, errors="coerce"))

@@ -1,0 +1,253 @@
+"""Reading CSV and Parquet files block by block, as written: the header checked, no implicit index."""
+
+from __future__ import annotations
+
+import bz2
+import contextlib
+import gzip
+import lzma
+import os
+from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+import pandas as pd
+
+from mixupy._files._sinks import is_parquet, parquet_module
+from mixupy._validation import ColumnNotFoundError, is_numeric_dtype, is_time_dtype
+
+_COMPRESSION: Mapping[str, Any] = MappingProxyType(
+    {".gz": "gzip", ".bz2": "bz2", ".zip": "zip", ".xz": "xz", ".zst": "zstd"}
+)
+
+
+def check_source(source: Any) -> Path:
+    if not isinstance(source, (str, os.PathLike)):
+        msg = f"`source` must be a file path (str or pathlib.Path); got {type(source).__name__}."
+        raise TypeError(msg)
+    path = Path(source)
+    if not path.exists() or path.is_dir():
+        msg = f"input file not found: {path}"
+        raise FileNotFoundError(msg)
+    return path
+
+
+#: The widest header a CSV file may have: wider ones are refused before pandas parses them.
+MAX_COLUMNS = 100_000
+
+
+def _check_header_width(path: Path, compression: str | None) -> None:
+    """Refuse a header of more than :data:`MAX_COLUMNS` fields at once, before parsing it takes minutes."""
+    openers: dict[str | None, Callable[..., Any]] = {None: open, "gzip": gzip.open, "bz2": bz2.open, "xz": lzma.open}
+    if compression not in openers:
+        return  # zip and zstd: left to pandas
+    commas = 0
+    with contextlib.suppress(OSError, EOFError), openers[compression](path, "rb") as fh:
+        while (chunk := fh.read(1 << 20)) and commas <= MAX_COLUMNS:
+            line = chunk.split(b"\n", 1)[0]
+            commas += line.count(b",") + line.count(b";") + line.count(b"\t")
+            if len(line) < len(chunk):
+                break
+    if commas >= MAX_COLUMNS:
+        msg = (
+            f"cannot read {path} as CSV: its header has more than {MAX_COLUMNS:,} fields; mixupy mixes tables of "
+            f"at most {MAX_COLUMNS:,} columns. Hint: is it a table at all, with one header row?"
+        )
+        raise ValueError(msg)
+
+
+#: The strings that mean a missing number in a numeric column (pandas' own list). Text columns (classes,
+#: categories, kept columns) have none: ``NA``, ``None`` and ``007`` are values like any other.
+NA_STRINGS = (
+    "", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN", "<NA>", "N/A",
+    "NA", "NULL", "NaN", "None", "n/a", "nan", "null",
+)  # fmt: skip
+
+
+class SeparatorError(ValueError):
+    """A CSV file that reads as one column, although its header holds another separator: ``sep`` says which."""
+
+    def __init__(self, message: str, sep: str) -> None:
+        super().__init__(message)
+        self.sep = sep
+
+
+def _header(path: Path, compression: Any, sep: str) -> list[str]:
+    """The header's names exactly as written, checked: unique, non-empty, and as many as line 2 has fields."""
+    try:
+        head = pd.read_csv(
+            path, header=None, nrows=2, dtype=str, keep_default_na=False, sep=sep, compression=compression
+        )
+    except pd.errors.ParserError as exc:  # line 2 has more fields than the header
+        msg = f"cannot read {path} as CSV: {exc}".strip()
+        if "line 2" in msg:
+            msg += ". The header has fewer names than the data has fields (a stray index column?); name every field."
+        raise ValueError(msg) from None
+    except (pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+        raise ValueError(f"cannot read {path} as CSV: {exc}".strip()) from None
+    names = [str(v) for v in head.iloc[0]]
+    if len(names) == 1:
+        for other in (";", "\t", "|", ","):
+            if other != sep and other in names[0]:
+                shown = "\\t" if other == "\t" else other
+                msg = (
+                    f"{path} reads as one column, {names[0][:40]!r}: is it separated by '{shown}'? Pass sep='{shown}'."
+                )
+                raise SeparatorError(msg, other)
+    empty = [i + 1 for i, name in enumerate(names) if name.strip() == ""]
+    twice = sorted({name for name in names if names.count(name) > 1})
+    if empty or twice:
+        problems = [f"field(s) {empty} of the header have no name"] if empty else []
+        problems += [f"the names {twice} appear more than once"] if twice else []
+        msg = f"cannot read {path} as CSV: {' and '.join(problems)}. Hint: give every column its own name."
+        raise ValueError(msg)
+    return names
+
+
+class Reader:
+    """The blocks of a CSV or Parquet file, read as written, and a light first pass over one column.
+
+    CSV: the header must name every field, once; no column becomes an index; the columns named in ``text``
+    are read as strings, byte for byte, with no missing-value markers but the empty field; ``dates`` are
+    parsed as datetimes; ``drop`` are not read at all.
+    """
+
+    def __init__(
+        self,
+        path: Path,
+        buffer_rows: int,
+        *,
+        sep: str = ",",
+        text: Sequence[Hashable] = (),
+        dates: Sequence[Hashable] = (),
+        drop: Sequence[Hashable] = (),
+    ) -> None:
+        self.path, self.buffer_rows, self.sep = path, buffer_rows, sep
+        self.parquet = is_parquet(path)
+        self.unit = "rows"
+        self.total: int | None = None
+        if self.parquet:
+            self.file = _open_parquet(path)
+            names: list[Hashable] = list(self.file.schema_arrow.names)
+        else:
+            self.compression = _COMPRESSION.get(path.suffix.lower())
+            _check_header_width(path, self.compression)
+            names = list(_header(path, self.compression, sep))
+            if path.is_file():
+                self.unit, self.total = "B", path.stat().st_size
+        for option, given in (("drop", drop), ("dates", dates)):
+            unknown = [c for c in given if c not in names]
+            if unknown:
+                raise ColumnNotFoundError(f"`{option}` names columns that are not in {path}: {unknown}.")
+        self.header = names
+        self.columns = pd.Index([c for c in names if c not in set(drop)], dtype=object)
+        self.text, self.dates = [c for c in text if c in self.columns], list(dates)
+        if self.parquet:
+            self.total = self.file.metadata.num_rows
+
+    @contextlib.contextmanager
+    def _csv_errors(self) -> Iterator[None]:
+        try:
+            yield
+        except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+            msg = f"cannot read {self.path} as CSV: {exc}".strip()
+            raise ValueError(msg) from None
+
+    def sniff_text(self, exclude: Sequence[Hashable] = ()) -> list[Hashable]:
+        """The columns of the first block that do not read as numbers or dates: ``categorical="auto"`` for files."""
+        first = next(self._chunks(), (pd.DataFrame(columns=self.columns), 0))[0]
+        return [
+            c
+            for c in first.columns
+            if c not in set(exclude) and not (is_numeric_dtype(first[c].dtype) or is_time_dtype(first[c].dtype))
+        ]
+
+    def _chunks(self, columns: list[Hashable] | None = None) -> Iterator[tuple[pd.DataFrame, int]]:
+        """The file in chunks of at most ``buffer_rows`` rows, each with the progress it makes."""
+        if self.parquet:
+            names = [str(c) for c in (self.columns if columns is None else columns)]
+            with _parquet_errors(self.path):
+                for batch in self.file.iter_batches(batch_size=self.buffer_rows, columns=names):
+                    yield batch.to_pandas(), batch.num_rows
+            return
+        # usecols only for a pass over some columns: with it, pandas lets a row with extra fields through
+        wanted = list(self.columns) if columns is None else columns
+        numbers = [c for c in wanted if c not in set(self.text)]
+        dropped = [c for c in self.header if c not in set(wanted)]
+        with open(self.path, "rb") as raw, self._csv_errors():
+            reader = pd.read_csv(
+                raw,
+                sep=self.sep,
+                chunksize=self.buffer_rows,
+                compression=self.compression,
+                usecols=columns,
+                index_col=False,  # never an implicit index: line 2's field count was checked against the header
+                dtype={str(c): str for c in self.text if c in wanted},  # a CSV's names are strings
+                keep_default_na=False,
+                na_values={
+                    **{str(c): list(NA_STRINGS) for c in numbers},
+                    **{str(c): [""] for c in self.text if c in wanted},
+                },
+                parse_dates=[str(c) for c in self.dates if c in wanted] or False,
+                low_memory=False,  # each block's types from the whole block: no DtypeWarning on stderr
+            )
+            position = 0
+            with reader:
+                for read in reader:
+                    chunk = read.drop(columns=dropped) if columns is None and dropped else read
+                    if self.unit == "B":
+                        now = raw.tell()
+                        yield chunk, now - position
+                        position = now
+                    else:
+                        yield chunk, len(chunk)
+
+    def blocks(self) -> Iterator[tuple[pd.DataFrame, int]]:
+        """Blocks of exactly ``buffer_rows`` rows (the last one may be shorter)."""
+        pending: list[pd.DataFrame] = []
+        count = units = 0
+        for chunk, done in self._chunks():
+            pending.append(chunk)
+            count += len(chunk)
+            units += done
+            while count >= self.buffer_rows:
+                whole = pd.concat(pending) if len(pending) > 1 else pending[0]
+                yield whole.iloc[: self.buffer_rows], units
+                rest = whole.iloc[self.buffer_rows :]
+                pending, count, units = ([rest] if len(rest) else []), len(rest), 0
+        if count:
+            yield (pd.concat(pending) if len(pending) > 1 else pending[0]), units
+
+    def scan(self, class_column: Hashable | None) -> tuple[int, list[Any] | None]:
+        """Count the rows, and find every class of ``class_column`` (sorted as ``mixup`` sorts them)."""
+        if class_column is None and self.total is not None and self.parquet:
+            return self.total, None
+        column = class_column if class_column is not None else self.columns[0]
+        n = 0
+        uniques: list[pd.Series] = []
+        for chunk, _ in self._chunks([column]):
+            n += len(chunk)
+            if class_column is not None:
+                uniques.append(pd.Series(chunk[column].unique()))
+        if class_column is None:
+            return n, None
+        values = pd.concat(uniques, ignore_index=True) if uniques else pd.Series([], dtype=object)
+        return n, list(pd.factorize(values, sort=True)[1])
+
+
+def _open_parquet(path: Path) -> Any:
+    pq = parquet_module(path)
+    with _parquet_errors(path):
+        return pq.ParquetFile(path)
+
+
+@contextlib.contextmanager
+def _parquet_errors(path: Path) -> Iterator[None]:
+    import pyarrow as pa
+
+    try:
+        yield
+    except pa.ArrowException as exc:
+        msg = f"cannot read {path} as Parquet: {exc}"
+        raise ValueError(msg) from None

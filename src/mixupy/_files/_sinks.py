@@ -1,0 +1,146 @@
+"""Where mixed blocks go: CSV and Parquet sinks, and the spill file that holds synthetic rows meanwhile."""
+
+from __future__ import annotations
+
+import os
+import pickle
+import tempfile
+from collections.abc import Hashable, Iterator
+from pathlib import Path
+from typing import IO, Any, BinaryIO
+
+import pandas as pd
+
+PARQUET_SUFFIXES = (".parquet", ".pq")
+
+
+def check_target(source: Path, target: Any) -> Path:
+    if not isinstance(target, (str, os.PathLike)):
+        msg = f"`target` must be a file path or a text stream; got {type(target).__name__}."
+        raise TypeError(msg)
+    path = Path(target)
+    # os.path.realpath, not Path.resolve: a loop of links is reported when the file is opened, as an OSError
+    if os.path.realpath(path) == os.path.realpath(source) or (path.exists() and os.path.samefile(path, source)):
+        msg = f"`target` {str(path)!r} is the input file; choose another output path"
+        raise ValueError(msg)
+    if not path.absolute().parent.is_dir():
+        msg = f"output directory does not exist: {path.absolute().parent}"
+        raise FileNotFoundError(msg)
+    if path.is_dir():
+        msg = f"`target` {str(path)!r} is a directory; name a file"
+        raise IsADirectoryError(msg)
+    special = path.exists() and not path.is_file()  # a FIFO, /dev/stdout, /dev/null: written through as CSV
+    if not special and path.suffix.lower() not in (*PARQUET_SUFFIXES, ".csv"):
+        msg = (
+            f"`target` {str(path)!r} must end in .csv (CSV) or .parquet / .pq (Parquet); got "
+            f"{path.suffix or 'no extension'!r}. Hint: name the output out.csv or out.parquet."
+        )
+        raise ValueError(msg)
+    return path
+
+
+def is_parquet(path: Path) -> bool:
+    return path.suffix.lower() in PARQUET_SUFFIXES
+
+
+def parquet_module(path: Path) -> Any:
+    """``pyarrow.parquet``, or an ImportError that says how to install it."""
+    try:
+        import pyarrow.parquet as pq
+    except ImportError as exc:
+        msg = f"Parquet ({path.name}) needs pyarrow: pip install 'mixupy[parquet]'"
+        raise ImportError(msg) from exc
+    return pq
+
+
+class Sink:
+    """Where the mixed blocks go; every block must have the columns of the first."""
+
+    folder: Path | None = None
+
+    def __init__(self) -> None:
+        self.columns: list[Hashable] | None = None
+        self.rows = 0
+
+    def write(self, frame: pd.DataFrame) -> None:
+        if self.columns is None:
+            self.columns = list(frame.columns)
+        elif list(frame.columns) != self.columns:
+            msg = f"a block of the file gave columns {list(frame.columns)}, the first block {self.columns}."
+            raise ValueError(msg)
+        self._write(frame)
+        self.rows += len(frame)
+
+    def _write(self, frame: pd.DataFrame) -> None:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        """Finish the output."""
+
+
+class CsvSink(Sink):
+    """Blocks written as CSV text with the input's separator; ``folder`` is where a spill file may go."""
+
+    def __init__(self, fh: IO[str], folder: Path | None = None, *, sep: str = ",") -> None:
+        super().__init__()
+        self.fh = fh
+        self.folder = folder
+        self.sep = sep
+
+    def _write(self, frame: pd.DataFrame) -> None:
+        frame.to_csv(self.fh, header=self.rows == 0, index=False, sep=self.sep)
+
+
+class ParquetSink(Sink):
+    """Blocks written as row groups of one Parquet file, into ``fh`` (a binary file) for ``path``."""
+
+    def __init__(self, fh: BinaryIO, path: Path) -> None:
+        super().__init__()
+        self.fh = fh
+        self.path = path
+        self.folder = path.absolute().parent
+        self.writer: Any = None
+        self.pq = parquet_module(path)
+
+    def _write(self, frame: pd.DataFrame) -> None:
+        import pyarrow as pa
+
+        table = pa.Table.from_pandas(frame, preserve_index=False)
+        if self.writer is None:
+            self.writer = self.pq.ParquetWriter(self.fh, table.schema)
+        elif not table.schema.equals(self.writer.schema, check_metadata=False):
+            try:
+                table = table.cast(self.writer.schema)
+            except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError) as exc:
+                msg = f"a block of the file does not fit the Parquet schema of the first block: {exc}"
+                raise ValueError(msg) from None
+        self.writer.write_table(table)
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+            self.writer = None
+
+
+class Spill:
+    """Synthetic blocks kept in an unnamed temporary file until the original rows are written."""
+
+    def __init__(self, folder: Path | None) -> None:
+        self.fh = tempfile.TemporaryFile(dir=folder)  # noqa: SIM115  (closed by __exit__)
+
+    def __enter__(self) -> Spill:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.fh.close()
+
+    def write(self, frame: pd.DataFrame) -> None:
+        pickle.dump(frame, self.fh, protocol=pickle.HIGHEST_PROTOCOL)
+
+    def frames(self) -> Iterator[pd.DataFrame]:
+        self.fh.seek(0)
+        while True:
+            try:
+                yield pickle.load(self.fh)  # our own file, written above
+            except EOFError:
+                return
