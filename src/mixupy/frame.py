@@ -28,6 +28,7 @@ from mixupy._validation import (
     check_neighbour_groups,
     check_target_columns,
     column_values,
+    finite_sum,
     target_values,
 )
 
@@ -291,7 +292,7 @@ def _numeric_values(data: pd.DataFrame, columns: list[Hashable], *, check_finite
     if len(columns) == data.shape[1] and len(set(dtypes)) == 1 and isinstance(dtypes.iloc[0], np.dtype):
         # one NumPy dtype: pandas holds one block, and its columns are views of to_numpy()
         block = data.to_numpy(copy=False)
-        if check_finite and block.dtype.kind == "f" and not _finite_sum(block):
+        if check_finite and block.dtype.kind == "f" and not finite_sum(block):
             for name in columns:
                 column_values(data[name])  # names the first column holding NaN or infinity
         return {name: block[:, j] for j, name in enumerate(columns)}
@@ -303,12 +304,6 @@ def _numeric_values(data: pd.DataFrame, columns: list[Hashable], *, check_finite
 
     run_parallel(work, threads, len(data) * len(columns))
     return {c: a for c, a in zip(columns, arrays, strict=True) if a is not None}
-
-
-def _finite_sum(values: np.ndarray) -> bool:
-    """True when the float64 sum of ``values`` is finite, which proves every value finite."""
-    with np.errstate(over="ignore", invalid="ignore"):  # an overflow only sends the caller to a closer look
-        return bool(np.isfinite(np.add.reduce(values, axis=None, dtype=np.float64)))
 
 
 def _mixed_blocks(

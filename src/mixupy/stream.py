@@ -23,7 +23,7 @@ import os
 import sys
 from collections.abc import Hashable, Iterator, Sequence
 from pathlib import Path
-from typing import IO, Any, cast
+from typing import IO, Any
 
 import numpy as np
 import pandas as pd
@@ -41,7 +41,7 @@ from mixupy._files import (
     parquet_module,
     text_view,
 )
-from mixupy._labels import names_class_column
+from mixupy._labels import label_names, names_class_column
 from mixupy._options import MixOptions, check_names, random_source
 from mixupy._validation import (
     ColumnNotFoundError,
@@ -213,7 +213,7 @@ def _open(source: Path, buffer_rows: int, options: MixOptions, reading: dict[str
     labels = options.labels
     class_column = labels if names_class_column(labels, reader.columns) else None
     named: dict[str, list[Hashable]] = {
-        "labels": [] if labels is None else [class_column] if class_column is not None else [*cast(Any, labels)],
+        "labels": label_names(labels, reader.columns),
         "keep": list(options.keep),
         "categorical": [] if options.categorical == "auto" else list(options.categorical),
         "target_columns": list(options.target),
