@@ -17,6 +17,7 @@ import pandas as pd
 
 from mixupy import _apply, _draw
 from mixupy._columns import carried, carried_rows, column_roles, mix_times, time_offsets, times_from_offsets
+from mixupy._frames import call_on_pandas, table_kind
 from mixupy._labels import Labels, expanded_columns, from_frame, label_names, one_hot, probability_names
 from mixupy._options import MixOptions, random_source
 from mixupy._parallel import run_parallel, thread_count
@@ -193,6 +194,8 @@ def mixup(
     >>> bool(out["price"].between(100, 300).all())
     True
     """
+    if table_kind(data) is not None:  # a polars or pyarrow table: mixed as pandas, returned in its kind
+        return call_on_pandas(mixup, locals())
     data = check_frame(data)
     options = MixOptions.from_arguments(locals())  # every option of the call, checked once
     rng = random_source(random_state)

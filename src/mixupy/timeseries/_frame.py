@@ -11,6 +11,7 @@ import pandas as pd
 
 from mixupy._apply import mix_rows, mix_units
 from mixupy._draw import Draw
+from mixupy._frames import call_on_pandas, table_kind
 from mixupy._labels import Labels, expanded_columns, from_frame, probability_names
 from mixupy._options import MixOptions, random_source
 from mixupy._validation import (
@@ -176,6 +177,8 @@ def mixup_timeseries(
     >>> bool(((first["x"] / df["x"][3:].to_numpy() - first["kind_up"]).abs() < 1e-12).all())  # one lam per series
     True
     """
+    if table_kind(data) is not None:  # a polars or pyarrow table: mixed as pandas, returned in its kind
+        return call_on_pandas(mixup_timeseries, locals())
     data = check_frame(data)
     check_column(data, id_col, "id_col")
     if time_col is not None:

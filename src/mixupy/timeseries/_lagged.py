@@ -11,6 +11,7 @@ import pandas as pd
 from mixupy import _draw
 from mixupy._apply import mix_rows
 from mixupy._draw import Draw
+from mixupy._frames import call_on_pandas, table_kind
 from mixupy._options import MixOptions, random_source
 from mixupy._validation import (
     PLACEMENTS,
@@ -105,6 +106,8 @@ def mixup_lagged(
     >>> apart[["copy", "t"]].to_numpy().tolist()
     [[1, 0], [1, 1], [2, 0], [2, 1]]
     """
+    if table_kind(data) is not None:  # a polars or pyarrow table: mixed as pandas, returned in its kind
+        return call_on_pandas(mixup_lagged, locals())
     data = check_frame(data)
     time_diff = check_positive_int(time_diff, "time_diff")
     for col, name in ((id_col, "id_col"), (time_col, "time_col")):

@@ -1,0 +1,135 @@
+"""polars and pyarrow tables: found without importing either library, mixed as pandas, returned in their own kind.
+
+A public function that takes a pandas DataFrame as ``data`` starts with two lines::
+
+    if table_kind(data) is not None:
+        return call_on_pandas(mixup, locals())
+
+and everything else happens here, once for every such function:
+
+* **Found without importing.** A polars or pyarrow object can only exist once its library is imported, so
+  :func:`table_kind` looks the library up in :data:`sys.modules` and never imports it: ``import mixupy`` and
+  a call on a pandas frame load neither. narwhals does the same for many libraries; two are few enough that
+  mixupy needs no dependency for it, not even an optional one.
+* **In, through Arrow, without copying numbers.** A polars frame is handed over as Arrow (``to_arrow``,
+  no copy), and Arrow becomes pandas with ``split_blocks=True``: float and integer columns without missing
+  values become NumPy views of the Arrow buffers. Dates (``Date``, ``date32``) become ``datetime64[ms]``
+  and are mixed in time. Integer and boolean columns that hold nulls become Arrow-backed pandas columns,
+  so that a null is reported as a missing value, as pandas' own nullable columns are.
+* **The pandas rules decide.** The function runs on that pandas frame, so every rule of columns and dtypes
+  is the pandas path's, and so are its results, value for value.
+* **Out, in the caller's kind and types.** The pandas result becomes Arrow (then polars, without a copy).
+  A column whose pandas dtype the function kept (float32 and float64, points in time, and every column
+  carried from a source: ``keep=``, ``categorical=``, exact labels) is cast back to the caller's own type
+  (polars ``Enum``, ``Categorical`` and ``String``, Arrow dictionaries and strings, integers kept exact,
+  time zones); a column whose pandas dtype changed (integers and booleans mixed into float64, a class
+  column made into probability columns) takes the Arrow type of its new values. A mixed date is rounded
+  to the nearest day.
+* **Messages in the caller's terms.** Missing values and columns that cannot be mixed are reported with
+  the caller's types and methods (``data.drop_nulls()``, ``String``; ``data.drop_null()``, ``large_string``).
+
+A polars ``LazyFrame`` is collected once, mixed, and returned as a ``LazyFrame`` over the result: the
+output's schema depends on the data (a class column becomes one probability column per class found), so a
+lazy plan would have to read the data twice, once for the classes and once to mix.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import pandas as pd
+
+from mixupy._validation import MissingValuesError, NonNumericColumnsError
+
+__all__ = ["call_on_pandas", "table_kind"]
+
+
+def table_kind(data: Any) -> str | None:
+    """``"polars"`` for a polars DataFrame or LazyFrame, ``"pyarrow"`` for a pyarrow Table, otherwise None.
+
+    Imports nothing: a library that is not in :data:`sys.modules` cannot have made ``data``.
+    """
+    pl = sys.modules.get("polars")
+    if pl is not None and isinstance(data, (pl.DataFrame, pl.LazyFrame)):
+        return "polars"
+    pa = sys.modules.get("pyarrow")
+    if pa is not None and isinstance(data, pa.Table):
+        return "pyarrow"
+    return None
+
+
+def call_on_pandas(function: Callable[..., pd.DataFrame], arguments: Mapping[str, Any]) -> Any:
+    """``function(**arguments)`` with ``arguments["data"]`` (a polars or pyarrow table) as a pandas frame,
+    and its result returned in the caller's kind (see the module docstring)."""
+    data = arguments["data"]
+    pl = sys.modules.get("polars") if table_kind(data) == "polars" else None
+    lazy = pl is not None and isinstance(data, pl.LazyFrame)
+    if lazy:
+        data = data.collect()  # once: see the module docstring
+    table = data if pl is None else data.to_arrow()
+    frame = _to_pandas(table)
+    try:
+        result = function(**{**arguments, "data": frame})
+    except (MissingValuesError, NonNumericColumnsError) as error:
+        if pl is None:
+            raise _in_terms(error, "pyarrow", {f.name: str(f.type) for f in table.schema}) from None
+        raise _in_terms(error, "polars", {name: str(dtype) for name, dtype in data.schema.items()}) from None
+    kept = [name for name in result.columns if name in frame.columns and result[name].dtype == frame[name].dtype]
+    if pl is None:
+        return _to_arrow(result, table.schema, kept)
+    back = _polars_types(pl, pl.from_arrow(_to_arrow(result, None, kept)), data.schema, kept)
+    return back.lazy() if lazy else back
+
+
+def _to_pandas(table: Any) -> pd.DataFrame:
+    """An Arrow table as pandas: numbers without missing values as views, dates as ``datetime64[ms]``,
+    integer and boolean columns with nulls Arrow-backed (so that their nulls are missing values)."""
+    import pyarrow as pa  # here only: a table is at hand, so pyarrow is already imported
+
+    frame = table.to_pandas(split_blocks=True, date_as_object=False)
+    for j, field in enumerate(table.schema):
+        column = table.column(j)
+        if column.null_count and (pa.types.is_integer(field.type) or pa.types.is_boolean(field.type)):
+            frame.isetitem(j, pd.array(column, dtype=pd.ArrowDtype(field.type)))
+    return frame
+
+
+def _to_arrow(result: pd.DataFrame, schema: Any, kept: list[Any]) -> Any:
+    """The pandas result as an Arrow table; with ``schema`` (the caller's), the ``kept`` columns in its types."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    out = pa.Table.from_pandas(result, preserve_index=False).replace_schema_metadata(None)  # no pandas metadata
+    if schema is None:
+        return out
+    for name in kept:
+        field = schema.field(name)
+        j = out.schema.get_field_index(name)
+        column = out.column(j)
+        if column.type != field.type:
+            if pa.types.is_date(field.type):  # a date mixed in time: the nearest day
+                column = pc.round_temporal(column, multiple=1, unit="day")
+            out = out.set_column(j, field, column.cast(field.type))
+    return out
+
+
+def _polars_types(pl: Any, frame: Any, schema: Mapping[str, Any], kept: list[Any]) -> Any:
+    """A polars frame with the ``kept`` columns in the caller's polars types (dates to the nearest day)."""
+    casts = [
+        (pl.col(name).dt.round("1d") if schema[name] == pl.Date else pl.col(name)).cast(schema[name])
+        for name in kept
+        if frame.schema[name] != schema[name]
+    ]
+    return frame.with_columns(casts) if casts else frame
+
+
+def _in_terms(
+    error: MissingValuesError | NonNumericColumnsError, kind: str, types: Mapping[str, str]
+) -> ValueError | TypeError:
+    """The same error worded for a polars or pyarrow caller: its types, its methods."""
+    if isinstance(error, NonNumericColumnsError):
+        columns = {c: types.get(str(c), d) for c, d in error.columns.items()}
+        return NonNumericColumnsError(error.name, columns, terms=kind, detail=error.detail, dates=error.dates)
+    return MissingValuesError(error.name, error.found, terms=kind)
