@@ -92,11 +92,45 @@ def test_arrow_in_arrow_out_with_the_pandas_values() -> None:
     _assert_values_equal(pl.from_arrow(out), expected)
 
 
-def test_a_lazy_frame_gives_a_lazy_frame_of_the_same_rows() -> None:
-    data = _frame()
-    out = mixupy.mixup(data.lazy().filter(pl.col("f64") > -5), alpha=1, random_state=2, **OPTIONS)
+def _counted(data: pl.DataFrame, reads: list[int]) -> pl.LazyFrame:
+    """``data`` as a LazyFrame that counts how often it is read."""
+
+    def read(batch: pl.DataFrame) -> pl.DataFrame:
+        reads.append(batch.height)
+        return batch
+
+    return data.lazy().map_batches(read)
+
+
+def test_a_lazy_frame_stays_lazy_and_is_read_once_per_collect() -> None:
+    data = _frame().with_columns(pl.col("y").cast(pl.Enum(["cat", "cow", "dog"])))  # the classes, in the schema
+    reads: list[int] = []
+    plan = mixupy.mixup(_counted(data, reads), alpha=1, random_state=2, **OPTIONS)
+    assert isinstance(plan, pl.LazyFrame)
+    assert reads == []  # nothing read yet
+    eager = mixupy.mixup(data, alpha=1, random_state=2, **OPTIONS)
+    assert plan.collect_schema() == eager.schema
+    pl_testing.assert_frame_equal(plan.collect(), eager)
+    assert reads == [data.height]
+    # a filter after the mix is not pushed before it: it selects mixed rows
+    pl_testing.assert_frame_equal(plan.filter(pl.col("f64") > 0).collect(), eager.filter(pl.col("f64") > 0))
+
+
+def test_a_lazy_frame_whose_classes_need_the_data_is_collected_once() -> None:
+    data = _frame()  # "y" is a String column: its classes, and so the output columns, are in the data
+    reads: list[int] = []
+    out = mixupy.mixup(_counted(data.lazy().filter(pl.col("f64") > -5).collect(), reads), random_state=2, **OPTIONS)
     assert isinstance(out, pl.LazyFrame)
-    pl_testing.assert_frame_equal(out.collect(), mixupy.mixup(data, alpha=1, random_state=2, **OPTIONS))
+    assert reads == [data.height]
+    pl_testing.assert_frame_equal(out.collect(), mixupy.mixup(data, random_state=2, **OPTIONS))
+    assert reads == [data.height]  # collecting the result reads the input no more
+
+
+def test_a_lazy_frame_is_checked_against_its_schema_at_once() -> None:
+    reads: list[int] = []
+    with pytest.raises(TypeError, match=r"'town' \(String\).*data\.drop\("):
+        mixupy.mixup(_counted(_frame().select("f64", "town"), reads))
+    assert reads == []
 
 
 # --- the dtype rules of the pandas path, in the caller's types ---
@@ -237,7 +271,10 @@ def test_nulls_are_missing_values_in_the_callers_words(column: str) -> None:
     with pytest.raises(ValueError, match=rf"column '{column}' holds 1 missing value.*drop_null\(\)"):
         mixupy.mixup(data.to_arrow(), **OPTIONS)
     with pytest.raises(ValueError, match="missing value"):
-        mixupy.mixup(data.lazy(), **OPTIONS)
+        mixupy.mixup(data.lazy(), **OPTIONS)  # collected at once: the classes of "y" are in the data
+    planned = mixupy.mixup(data.lazy(), **{**OPTIONS, "labels": None, "categorical": "auto"})
+    with pytest.raises(ValueError, match=r"missing value.*drop_nulls"):  # planned: found when collected
+        planned.collect()
 
 
 def test_a_text_column_without_categorical_names_its_own_type() -> None:

@@ -28,19 +28,30 @@ and everything else happens here, once for every such function:
 * **Messages in the caller's terms.** Missing values and columns that cannot be mixed are reported with
   the caller's types and methods (``data.drop_nulls()``, ``String``; ``data.drop_null()``, ``large_string``).
 
-A polars ``LazyFrame`` is collected once, mixed, and returned as a ``LazyFrame`` over the result: the
-output's schema depends on the data (a class column becomes one probability column per class found), so a
-lazy plan would have to read the data twice, once for the classes and once to mix.
+**A polars ``LazyFrame``** given to :func:`mixupy.mixup` stays lazy: the result is the plan
+``lazy.map_batches(...)`` with the output schema worked out from the input schema alone
+(:func:`mixupy._columns.planned_result`, as for Dask), and the data is read once, when the caller collects
+it; errors that need only the schema (a text column without ``categorical=``, an unknown column) come at
+once, those that need the data (nulls) at ``collect()``. Each ``collect()`` mixes anew (with an int
+``random_state``, the same rows every time). One case cannot be planned: a class column made into
+probability columns (``label_mode="mix"``) whose classes the schema does not list, i.e. any dtype but
+``pl.Enum``; the output columns then depend on the data, and rather than read it twice the frame is
+collected once, mixed, and returned as a ``LazyFrame`` over the result. So are the LazyFrames given to
+:func:`mixupy.cutmix` and the time-series functions, whose output columns are not planned from a schema.
 """
 
 from __future__ import annotations
 
+import contextlib
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import pandas as pd
 
+from mixupy._columns import planned_result
+from mixupy._labels import names_class_column
+from mixupy._options import MixOptions
 from mixupy._validation import MissingValuesError, NonNumericColumnsError
 
 __all__ = ["call_on_pandas", "table_kind"]
@@ -65,22 +76,54 @@ def call_on_pandas(function: Callable[..., pd.DataFrame], arguments: Mapping[str
     and its result returned in the caller's kind (see the module docstring)."""
     data = arguments["data"]
     pl = sys.modules.get("polars") if table_kind(data) == "polars" else None
-    lazy = pl is not None and isinstance(data, pl.LazyFrame)
-    if lazy:
-        data = data.collect()  # once: see the module docstring
+    if pl is not None and isinstance(data, pl.LazyFrame):
+        plan = _lazy_plan(pl, function, arguments, data)
+        return plan if plan is not None else call_on_pandas(function, {**arguments, "data": data.collect()}).lazy()
     table = data if pl is None else data.to_arrow()
     frame = _to_pandas(table)
-    try:
+    with _in_callers_terms(pl, data):
         result = function(**{**arguments, "data": frame})
-    except (MissingValuesError, NonNumericColumnsError) as error:
-        if pl is None:
-            raise _in_terms(error, "pyarrow", {f.name: str(f.type) for f in table.schema}) from None
-        raise _in_terms(error, "polars", {name: str(dtype) for name, dtype in data.schema.items()}) from None
     kept = [name for name in result.columns if name in frame.columns and result[name].dtype == frame[name].dtype]
     if pl is None:
         return _to_arrow(result, table.schema, kept)
-    back = _polars_types(pl, pl.from_arrow(_to_arrow(result, None, kept)), data.schema, kept)
-    return back.lazy() if lazy else back
+    return _polars_types(pl, pl.from_arrow(_to_arrow(result, None, kept)), data.schema, kept)
+
+
+def _lazy_plan(pl: Any, function: Callable[..., pd.DataFrame], arguments: Mapping[str, Any], lazy: Any) -> Any:
+    """``function`` on a LazyFrame as a lazy plan of a known schema; None where the output columns need the data."""
+    from mixupy import frame  # here: mixupy.frame imports this module
+
+    if function is not frame.mixup:  # only mixup's output columns are planned from a schema
+        return None
+    schema = lazy.collect_schema()
+    options = MixOptions.from_arguments(arguments)
+    options = options.pair_by(*(arguments[name] for name in ("target", "pairing", "bandwidth", "k_neighbors")))
+    labels = arguments["labels"]
+    classes_needed = names_class_column(labels, pd.Index(schema.names())) and labels in schema and not options.exact
+    if classes_needed and not isinstance(schema[labels], pl.Enum):  # the classes are columns: only an Enum lists them
+        return None
+    meta = _to_pandas(pl.DataFrame(schema=schema).to_arrow())
+    with _in_callers_terms(pl, lazy):
+        _, _, empty = planned_result(meta, options, labels, unknown_classes="they must be known in advance.")
+    kept = [name for name in empty.columns if name in meta.columns and empty[name].dtype == meta[name].dtype]
+    planned = _polars_types(pl, pl.from_arrow(_to_arrow(empty, None, kept)), schema, kept).schema
+
+    def mix(batch: Any) -> Any:  # the whole frame, once per collect()
+        return call_on_pandas(function, {**arguments, "data": batch})
+
+    return lazy.map_batches(mix, schema=planned, streamable=False)
+
+
+@contextlib.contextmanager
+def _in_callers_terms(pl: Any, data: Any) -> Iterator[None]:
+    """Missing values and non-numeric columns, re-raised worded for a polars (``pl`` given) or pyarrow caller."""
+    try:
+        yield
+    except (MissingValuesError, NonNumericColumnsError) as error:
+        if pl is None:
+            raise _in_terms(error, "pyarrow", {f.name: str(f.type) for f in data.schema}) from None
+        schema = data.collect_schema() if isinstance(data, pl.LazyFrame) else data.schema
+        raise _in_terms(error, "polars", {name: str(dtype) for name, dtype in schema.items()}) from None
 
 
 def _to_pandas(table: Any) -> pd.DataFrame:
