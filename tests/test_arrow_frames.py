@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -188,6 +189,37 @@ def test_an_arrow_table_from_pandas_keeps_its_zone_and_categories() -> None:
     back = out.to_pandas()
     assert list(back["kind"].cat.categories) == ["c", "b", "a"]
     pd.testing.assert_frame_equal(back, mixupy.mixup(frame, categorical="kind", random_state=1))
+
+
+def test_a_kept_column_keeps_its_nulls_as_nulls_and_its_nan_as_nan() -> None:
+    data = pl.DataFrame({"x": [0.0, 1, 2, 3], "note": [1.5, None, float("nan"), 2.0], "n": [1, None, 3, 4]})
+    for given in (data, data.to_arrow()):
+        out = pl.DataFrame(mixupy.mixup(given, keep=["note", "n"], concat=True, random_state=0))
+        assert out.schema["n"] == pl.Int64 and out.schema["note"] == pl.Float64
+        originals = out.head(4)
+        assert originals["note"].is_null().to_list() == [False, True, False, False]
+        assert originals["note"].is_nan().to_list() == [False, None, True, False]
+        assert originals["n"].to_list() == [1, None, 3, 4]
+        assert set(out["n"].tail(4).to_list()) <= {1, None, 3, 4}
+
+
+def test_any_other_type_is_refused_unless_carried_and_then_kept() -> None:
+    other = {
+        "dec": pl.Series([1, 2, 3]).cast(pl.Decimal(10, 2)),
+        "clock": [dt.time(1), dt.time(2), dt.time(3)],
+        "items": [[1, 2], [3], []],
+        "record": [{"a": 1}, {"a": 2}, {"a": 3}],
+        "raw": [b"a", b"b", b"c"],
+    }
+    for name, values in other.items():
+        data = pl.DataFrame({"x": [1.0, 2.0, 3.0], name: values})
+        with pytest.raises(TypeError, match=rf"non-numeric columns: '{name}' \({re.escape(str(data.schema[name]))}\)"):
+            mixupy.mixup(data)
+        out = mixupy.mixup(data, keep=name, concat=True, random_state=0)
+        assert out.schema[name] == data.schema[name], name
+        assert out[name].head(3).to_list() == data[name].to_list(), name
+        table = mixupy.mixup(data.to_arrow(), keep=name, random_state=0)
+        assert table.schema.field(name).type == data.to_arrow().schema.field(name).type, name
 
 
 # --- labels ---

@@ -14,8 +14,9 @@ and everything else happens here, once for every such function:
 * **In, through Arrow, without copying numbers.** A polars frame is handed over as Arrow (``to_arrow``,
   no copy), and Arrow becomes pandas with ``split_blocks=True``: float and integer columns without missing
   values become NumPy views of the Arrow buffers. Dates (``Date``, ``date32``) become ``datetime64[ms]``
-  and are mixed in time. Integer and boolean columns that hold nulls become Arrow-backed pandas columns,
-  so that a null is reported as a missing value, as pandas' own nullable columns are.
+  and are mixed in time. Number and boolean columns that hold nulls become Arrow-backed pandas columns,
+  so that a null is reported as a missing value, as pandas' own nullable columns are, and a column
+  carried unmixed (``keep=``) keeps its nulls as nulls (a NaN stays a NaN).
 * **The pandas rules decide.** The function runs on that pandas frame, so every rule of columns and dtypes
   is the pandas path's, and so are its results, value for value.
 * **Out, in the caller's kind and types.** The pandas result becomes Arrow (then polars, without a copy).
@@ -83,7 +84,7 @@ def call_on_pandas(function: Callable[..., pd.DataFrame], arguments: Mapping[str
     frame = _to_pandas(table)
     with _in_callers_terms(pl, data):
         result = function(**{**arguments, "data": frame})
-    kept = [name for name in result.columns if name in frame.columns and result[name].dtype == frame[name].dtype]
+    kept = _kept(result, frame)
     if pl is None:
         return _to_arrow(result, table.schema, kept)
     return _polars_types(pl, pl.from_arrow(_to_arrow(result, None, kept)), data.schema, kept)
@@ -105,7 +106,7 @@ def _lazy_plan(pl: Any, function: Callable[..., pd.DataFrame], arguments: Mappin
     meta = _to_pandas(pl.DataFrame(schema=schema).to_arrow())
     with _in_callers_terms(pl, lazy):
         _, _, empty = planned_result(meta, options, labels, unknown_classes="they must be known in advance.")
-    kept = [name for name in empty.columns if name in meta.columns and empty[name].dtype == meta[name].dtype]
+    kept = _kept(empty, meta)
     planned = _polars_types(pl, pl.from_arrow(_to_arrow(empty, None, kept)), schema, kept).schema
 
     def mix(batch: Any) -> Any:  # the whole frame, once per collect()
@@ -126,15 +127,30 @@ def _in_callers_terms(pl: Any, data: Any) -> Iterator[None]:
         raise _in_terms(error, "polars", {name: str(dtype) for name, dtype in schema.items()}) from None
 
 
+def _kept(result: pd.DataFrame, frame: pd.DataFrame) -> list[Any]:
+    """The columns of ``result`` whose pandas dtype is that of ``frame``'s column of that name.
+
+    (``None == np.dtype("float64")`` holds, as NumPy reads None as float64: hence no ``dict.get``.)
+    """
+    before = dict(zip(frame.columns, frame.dtypes, strict=True))
+    return [
+        name
+        for name, dtype in zip(result.columns, result.dtypes, strict=True)
+        if name in before and before[name] == dtype
+    ]
+
+
 def _to_pandas(table: Any) -> pd.DataFrame:
     """An Arrow table as pandas: numbers without missing values as views, dates as ``datetime64[ms]``,
-    integer and boolean columns with nulls Arrow-backed (so that their nulls are missing values)."""
+    number and boolean columns with nulls Arrow-backed (their nulls missing values, and carried as nulls)."""
     import pyarrow as pa  # here only: a table is at hand, so pyarrow is already imported
 
     frame = table.to_pandas(split_blocks=True, date_as_object=False)
     for j, field in enumerate(table.schema):
         column = table.column(j)
-        if column.null_count and (pa.types.is_integer(field.type) or pa.types.is_boolean(field.type)):
+        if column.null_count and (
+            pa.types.is_integer(field.type) or pa.types.is_floating(field.type) or pa.types.is_boolean(field.type)
+        ):
             frame.isetitem(j, pd.array(column, dtype=pd.ArrowDtype(field.type)))
     return frame
 
@@ -144,7 +160,9 @@ def _to_arrow(result: pd.DataFrame, schema: Any, kept: list[Any]) -> Any:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    out = pa.Table.from_pandas(result, preserve_index=False).replace_schema_metadata(None)  # no pandas metadata
+    # column by column: pa.Table.from_pandas copies a block of floats, pa.array takes each column as it is;
+    # floats hold no nulls as NaN (_to_pandas keeps their nulls as nulls), other columns may (None, NaN, NaT)
+    out = pa.table({name: pa.array(values, from_pandas=values.dtype.kind != "f") for name, values in result.items()})
     if schema is None:
         return out
     for name in kept:
@@ -160,10 +178,11 @@ def _to_arrow(result: pd.DataFrame, schema: Any, kept: list[Any]) -> Any:
 
 def _polars_types(pl: Any, frame: Any, schema: Mapping[str, Any], kept: list[Any]) -> Any:
     """A polars frame with the ``kept`` columns in the caller's polars types (dates to the nearest day)."""
+    now = frame.schema  # built anew at each access
     casts = [
         (pl.col(name).dt.round("1d") if schema[name] == pl.Date else pl.col(name)).cast(schema[name])
         for name in kept
-        if frame.schema[name] != schema[name]
+        if now[name] != schema[name]
     ]
     return frame.with_columns(casts) if casts else frame
 

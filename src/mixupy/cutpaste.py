@@ -302,8 +302,9 @@ def cutmix(
 
     Parameters
     ----------
-    data : pandas.DataFrame
-        Any columns; the ``labels`` columns are mixed, the others cut.
+    data : pandas.DataFrame, polars.DataFrame or LazyFrame, or pyarrow.Table
+        Any columns; the ``labels`` columns are mixed, the others cut. A polars or pyarrow table comes
+        back in its own kind (a LazyFrame collected once), as :func:`mixupy.mixup` says.
     alpha : float, default 1.0
         Beta(alpha, alpha) parameter, >= 0, the paper's default.
     concat : bool, default False

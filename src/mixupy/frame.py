@@ -65,12 +65,16 @@ def mixup(
 
     Parameters
     ----------
-    data : pandas.DataFrame
+    data : pandas.DataFrame, polars.DataFrame, polars.LazyFrame or pyarrow.Table
         Numeric columns (int, float, bool, nullable or Arrow-backed), datetime and
         timedelta columns (mixed as points in time, ``t_j + lam * (t_i - t_j)``,
         dtype and zone kept), and the columns that ``labels``, ``categorical`` and
         ``keep`` name. Any other column is an error, never guessed at. No missing
-        or infinite values in the columns that are mixed.
+        or infinite values in the columns that are mixed. A polars or pyarrow
+        table is mixed by the same rules, to the same values as its
+        ``to_pandas()``, and comes back in its own kind, with its own types where
+        pandas keeps the dtype (a ``LazyFrame`` stays lazy when its schema says
+        what comes out); see the user guide, "polars and pyarrow tables".
     alpha : float, default 4
         Strength of interpolation, >= 0. ``alpha=0`` means no interpolation: each
         synthetic row is a copy of one original row.
@@ -142,7 +146,7 @@ def mixup(
 
     Returns
     -------
-    pandas.DataFrame
+    pandas.DataFrame, or the kind of ``data``
         ``batch_size`` synthetic rows (after ``len(data)`` original rows when
         ``concat=True``) with a fresh ``RangeIndex``. Columns and their order are
         kept. Float columns keep their dtype; int, bool and nullable columns
@@ -152,8 +156,8 @@ def mixup(
     Raises
     ------
     TypeError
-        ``data`` is not a DataFrame, a column is not numeric, or a parameter has
-        the wrong type.
+        ``data`` is not a DataFrame (pandas or polars) or a pyarrow Table, a column
+        is not numeric, or a parameter has the wrong type.
     ValueError
         Missing or infinite values, an empty frame, a parameter out of range,
         labels that are unknown or not one-hot / probabilities, or a ``target``

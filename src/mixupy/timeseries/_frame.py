@@ -70,9 +70,11 @@ def mixup_timeseries(
 
     Parameters
     ----------
-    data : pandas.DataFrame
+    data : pandas.DataFrame, polars.DataFrame or LazyFrame, or pyarrow.Table
         Long-format series: an id column, an optional time column, numeric value
         columns, and optional per-series (static) columns. No missing values.
+        A polars or pyarrow table comes back in its own kind (a LazyFrame
+        collected once), as :func:`mixupy.mixup` says.
     id_col : column name
         Identifies the series. Any dtype; no missing ids.
     time_col : column name, optional

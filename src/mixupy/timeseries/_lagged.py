@@ -57,9 +57,10 @@ def mixup_lagged(
 
     Parameters
     ----------
-    data : pandas.DataFrame
+    data : pandas.DataFrame, polars.DataFrame or LazyFrame, or pyarrow.Table
         Long format, as for :func:`mixup_timeseries`; without ``id_col`` the
-        whole frame is one series.
+        whole frame is one series. A polars or pyarrow table comes back in its
+        own kind (a LazyFrame collected once), as :func:`mixupy.mixup` says.
     time_diff : int
         The lag, in steps, >= 1 and shorter than every series.
     id_col, time_col : column name, optional
