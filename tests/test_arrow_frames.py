@@ -17,6 +17,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import mixupy
 
@@ -134,6 +136,31 @@ def test_a_lazy_frame_is_checked_against_its_schema_at_once() -> None:
     assert reads == []
 
 
+POLARS_NUMBERS = (pl.Float32, pl.Float64, pl.Int8, pl.Int64, pl.UInt32, pl.Boolean)
+
+
+@settings(max_examples=40)
+@given(
+    dtypes=st.lists(st.sampled_from(POLARS_NUMBERS), min_size=1, max_size=5),
+    rows=st.integers(1, 30),
+    batch=st.one_of(st.none(), st.integers(1, 40)),
+    concat=st.booleans(),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_any_numeric_table_gives_the_pandas_values(
+    dtypes: list[object], rows: int, batch: int | None, concat: bool, seed: int
+) -> None:
+    rng = np.random.default_rng(seed)
+    data = pl.DataFrame([pl.Series(f"c{j}", rng.integers(0, 100, rows)).cast(t) for j, t in enumerate(dtypes)])
+    options = {"alpha": 0.5, "batch_size": batch, "concat": concat, "random_state": seed}
+    expected = _expected(data, **options)
+    for given_data in (data, data.to_arrow(), data.lazy()):
+        out = mixupy.mixup(given_data, **options)
+        out = out.collect() if isinstance(out, pl.LazyFrame) else pl.DataFrame(out)
+        _assert_values_equal(out, expected)
+        assert [out.schema[c] for c in out.columns] == [expected.schema[c] for c in expected.columns]
+
+
 # --- the dtype rules of the pandas path, in the caller's types ---
 
 
@@ -193,8 +220,8 @@ def test_an_arrow_table_from_pandas_keeps_its_zone_and_categories() -> None:
 
 def test_a_kept_column_keeps_its_nulls_as_nulls_and_its_nan_as_nan() -> None:
     data = pl.DataFrame({"x": [0.0, 1, 2, 3], "note": [1.5, None, float("nan"), 2.0], "n": [1, None, 3, 4]})
-    for given in (data, data.to_arrow()):
-        out = pl.DataFrame(mixupy.mixup(given, keep=["note", "n"], concat=True, random_state=0))
+    for kind in (data, data.to_arrow()):
+        out = pl.DataFrame(mixupy.mixup(kind, keep=["note", "n"], concat=True, random_state=0))
         assert out.schema["n"] == pl.Int64 and out.schema["note"] == pl.Float64
         originals = out.head(4)
         assert originals["note"].is_null().to_list() == [False, True, False, False]
@@ -362,3 +389,19 @@ def test_mixup_on_pandas_needs_neither_library() -> None:
         f"{blocked}\nimport pandas as pd, mixupy\nout = mixupy.mixup(pd.DataFrame({{'x': [1.0, 2.0]}}), random_state=0)"
     )
     assert "mixupy" in _loaded(code)
+
+
+def test_numbers_cross_without_a_copy() -> None:
+    from mixupy import _frames
+
+    rng = np.random.default_rng(0)
+    table = pl.DataFrame({f"x{j}": rng.random(1000) for j in range(3)}).to_arrow()
+    frame = _frames._to_pandas(table)
+    for name in frame.columns:  # in: NumPy views of the Arrow buffers
+        assert np.shares_memory(frame[name].to_numpy(), table.column(name).chunk(0).to_numpy())
+    result = mixupy.mixup(frame, random_state=0)
+    out = _frames._to_arrow(result, None, [])
+    back = pl.from_arrow(out)
+    for name in result.columns:  # out: Arrow, then polars, over the result's own arrays
+        assert np.shares_memory(result[name].to_numpy(), out.column(name).chunk(0).to_numpy())
+        assert np.shares_memory(back[name].to_numpy(), result[name].to_numpy())
