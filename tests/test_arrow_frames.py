@@ -119,6 +119,15 @@ def test_a_lazy_frame_stays_lazy_and_is_read_once_per_collect() -> None:
     pl_testing.assert_frame_equal(plan.filter(pl.col("f64") > 0).collect(), eager.filter(pl.col("f64") > 0))
 
 
+def test_a_planned_lazy_frame_gives_every_enum_category_a_column() -> None:
+    data = pl.DataFrame({"x": [1.0, 2, 3, 4], "y": pl.Series(list("abab"), dtype=pl.Enum(["a", "zz", "b"]))})
+    plan = mixupy.mixup(data.lazy(), labels="y", concat=True, random_state=0)
+    assert plan.collect_schema().names() == ["x", "y_a", "y_zz", "y_b"]  # as the schema says, in its order
+    out = plan.collect()
+    assert out["y_zz"].to_list() == [0.0] * 8  # a class absent from the data has probability 0
+    pl_testing.assert_frame_equal(out.drop("y_zz"), mixupy.mixup(data, labels="y", concat=True, random_state=0))
+
+
 def test_a_lazy_frame_whose_classes_need_the_data_is_collected_once() -> None:
     data = _frame()  # "y" is a String column: its classes, and so the output columns, are in the data
     reads: list[int] = []

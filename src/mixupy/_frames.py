@@ -37,7 +37,9 @@ once, those that need the data (nulls) at ``collect()``. Each ``collect()`` mixe
 ``random_state``, the same rows every time). One case cannot be planned: a class column made into
 probability columns (``label_mode="mix"``) whose classes the schema does not list, i.e. any dtype but
 ``pl.Enum``; the output columns then depend on the data, and rather than read it twice the frame is
-collected once, mixed, and returned as a ``LazyFrame`` over the result. So are the LazyFrames given to
+collected once, mixed, and returned as a ``LazyFrame`` over the result. With an Enum, every category is a
+probability column, as the schema promised: a category absent from the data is a column of zeros (as Dask's
+known categories are; an eager call makes columns of the classes present only). So are the LazyFrames given to
 :func:`mixupy.cutmix` and the time-series functions, whose output columns are not planned from a schema.
 """
 
@@ -110,7 +112,9 @@ def _lazy_plan(pl: Any, function: Callable[..., pd.DataFrame], arguments: Mappin
     planned = _polars_types(pl, pl.from_arrow(_to_arrow(empty, None, kept)), schema, kept).schema
 
     def mix(batch: Any) -> Any:  # the whole frame, once per collect()
-        return call_on_pandas(function, {**arguments, "data": batch})
+        out = call_on_pandas(function, {**arguments, "data": batch})
+        absent = [name for name in planned.names() if name not in out.columns]  # an Enum's classes not in the data
+        return out.with_columns(pl.lit(0.0).alias(name) for name in absent).select(planned.names()) if absent else out
 
     return lazy.map_batches(mix, schema=planned, streamable=False)
 
