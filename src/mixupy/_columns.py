@@ -8,7 +8,9 @@
   weight; ``categorical=`` columns take it too, or, with ``categorical_mode="random"``, the first source
   with probability ``lam`` and the second otherwise. Their dtype (a ``category``'s categories too) is kept.
 
-:func:`column_roles` decides once per table, :func:`carried` and :func:`mix_times` apply a draw.
+:func:`column_roles` decides once per table, :func:`carried` and :func:`mix_times` apply a draw;
+:func:`planned_result` says, from the dtypes alone, what columns a mix returns (a Dask frame, a polars
+``LazyFrame``).
 """
 
 from __future__ import annotations
@@ -20,17 +22,30 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from mixupy._apply import float_dtype
 from mixupy._draw import Draw
+from mixupy._labels import expanded_columns, label_names, names_class_column
 from mixupy._options import MixOptions
 from mixupy._validation import (
     ColumnNotFoundError,
+    check_columns_exist,
     check_complete,
     check_numeric_columns,
+    check_target_columns,
     is_text_like,
     is_time_dtype,
 )
 
-__all__ = ["Roles", "carried", "carried_rows", "column_roles", "mix_times", "time_offsets", "times_from_offsets"]
+__all__ = [
+    "Roles",
+    "carried",
+    "carried_rows",
+    "column_roles",
+    "mix_times",
+    "planned_result",
+    "time_offsets",
+    "times_from_offsets",
+]
 
 
 @dataclass(frozen=True)
@@ -81,6 +96,66 @@ def column_roles(
     check_numeric_columns(data, rest, times=True)
     times: list[Hashable] = [c for c in rest if is_time_dtype(data[c].dtype)]  # NaT: found by time_offsets
     return Roles(mixed=[c for c in rest if c not in set(times)], times=times, carried=carried, categorical=categorical)
+
+
+def planned_result(
+    meta: pd.DataFrame, options: MixOptions, labels: Any, *, unknown_classes: str
+) -> tuple[Roles, list[Any] | None, pd.DataFrame]:
+    """What :func:`mixupy.mixup` does with a table of the empty frame ``meta``'s columns, known without its rows:
+    the roles, the classes of a class column that becomes probability columns (None otherwise), and the empty
+    frame it would return. ``unknown_classes`` ends the message for a class column whose categories ``meta``
+    does not hold (why they must be known, and how to make them so).
+    """
+    label_columns = label_names(labels, meta.columns)
+    check_target_columns(meta, options.target, label_columns)
+    classes, kept = _meta_labels(meta, labels, exact=options.exact, unknown_classes=unknown_classes)
+    roles = column_roles(meta, options, label_columns, carry_labels=bool(kept))
+    return roles, classes, _empty_result(meta, labels, roles, classes)
+
+
+def _meta_labels(
+    meta: pd.DataFrame, labels: Any, *, exact: bool, unknown_classes: str
+) -> tuple[list[Any] | None, list[Hashable]]:
+    """Check ``labels`` against the empty frame ``meta``.
+
+    Returns the classes of a class column that becomes probability columns
+    (None otherwise) and the columns kept as they are.
+    """
+    if labels is None:
+        return None, []
+    if names_class_column(labels, meta.columns):
+        check_columns_exist(meta, [labels], "labels")
+        if exact:
+            return None, [labels]
+        dtype = meta[labels].dtype
+        if not isinstance(dtype, pd.CategoricalDtype) or "__UNKNOWN_CATEGORIES__" in dtype.categories:  # Dask's
+            msg = (
+                f"`labels` column {labels!r} ({dtype}) must be categorical with known categories for "
+                f'label_mode="mix": each category becomes a column, and {unknown_classes}'
+            )
+            raise ValueError(msg)
+        return list(dtype.categories), [labels]
+    columns = list(labels)
+    check_columns_exist(meta, columns, "labels")
+    check_numeric_columns(meta, columns, "labels")
+    return None, columns if exact else []
+
+
+def _empty_result(meta: pd.DataFrame, labels: Any, roles: Roles, classes: list[Any] | None) -> pd.DataFrame:
+    """The empty frame ``mixup`` would return: carried and time columns keep their dtype, the class column
+    becomes one float64 column per class, every other column float32/float16 as it is, else float64."""
+    names = list(meta.columns) if classes is None else expanded_columns(meta.columns, labels, classes)
+    columns: dict[Hashable, Any] = {}
+    for name in names:
+        if name not in meta.columns:  # a probability column made from the class column
+            columns[name] = np.empty(0, dtype=np.float64)
+        elif name in roles.carried or name in roles.times:
+            columns[name] = meta[name].array
+        else:
+            columns[name] = np.empty(0, dtype=float_dtype(meta[name].dtype))
+    frame = pd.DataFrame(columns, index=pd.RangeIndex(0))
+    frame.columns = pd.Index(list(columns), tupleize_cols=False)
+    return frame
 
 
 def _existing(data: pd.DataFrame, names: Any, parameter: str) -> list[Hashable]:

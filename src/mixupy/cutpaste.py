@@ -26,6 +26,7 @@ import pandas as pd
 
 from mixupy import _batch, _draw
 from mixupy._apply import float_dtype, region_mask
+from mixupy._frames import call_on_pandas, table_kind
 from mixupy._labels import Labels, expanded_columns, from_arrays, from_frame, probability_names
 from mixupy._options import MixOptions, random_source
 from mixupy._validation import (
@@ -301,8 +302,9 @@ def cutmix(
 
     Parameters
     ----------
-    data : pandas.DataFrame
-        Any columns; the ``labels`` columns are mixed, the others cut.
+    data : pandas.DataFrame, polars.DataFrame or LazyFrame, or pyarrow.Table
+        Any columns; the ``labels`` columns are mixed, the others cut. A polars or pyarrow table comes
+        back in its own kind (a LazyFrame collected once), as :func:`mixupy.mixup` says.
     alpha : float, default 1.0
         Beta(alpha, alpha) parameter, >= 0, the paper's default.
     concat : bool, default False
@@ -340,6 +342,8 @@ def cutmix(
     >>> out.dtypes["a"]  # copied, not interpolated
     dtype('int64')
     """
+    if table_kind(data) is not None:  # a polars or pyarrow table: mixed as pandas, returned in its kind
+        return call_on_pandas(cutmix, locals())
     data = check_frame(data)
     options = MixOptions.validate(alpha, concat, batch_size, labels)
     rng = random_source(random_state)

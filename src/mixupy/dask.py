@@ -20,16 +20,11 @@ import dask.dataframe as dd
 import numpy as np
 import pandas as pd
 
-from mixupy._apply import float_dtype
-from mixupy._columns import Roles, column_roles
-from mixupy._labels import expanded_columns, label_names, names_class_column
+from mixupy._columns import planned_result
 from mixupy._options import MixOptions, random_source
 from mixupy._validation import (
     check_bool,
-    check_columns_exist,
     check_frame,
-    check_numeric_columns,
-    check_target_columns,
 )
 from mixupy.frame import mix_frame
 
@@ -139,12 +134,9 @@ def mixup_dask(
     options = options.pair_by(target, pairing, bandwidth, k_neighbors)
     seed = random_source(random_state, "seed_sequence")
     meta = data._meta
-    label_columns = label_names(labels, meta.columns)
-    check_target_columns(meta, options.target, label_columns)
-    classes, kept = _check_labels(meta, labels, exact=options.exact)
-    roles = column_roles(meta, options, label_columns, carry_labels=bool(kept))
+    hint = f"Dask must know them without reading the data. Hint: data = data.categorize(columns=[{labels!r}])."
+    roles, classes, out_meta = planned_result(meta, options, labels, unknown_classes=hint)
     options = dataclasses.replace(options, categorical=tuple(roles.categorical))  # "auto" decided once, here
-    out_meta = _output_meta(meta, labels, roles, classes)
     numbers = _partition_numbers(data.npartitions)
     if shuffle:
         keyed = data.map_partitions(
@@ -171,55 +163,6 @@ def mixup_dask(
         align_dataframes=False,
         clear_divisions=True,
     )
-
-
-def _check_labels(meta: pd.DataFrame, labels: Any, *, exact: bool) -> tuple[list[Any] | None, list[Hashable]]:
-    """Check ``labels`` against the empty frame ``meta``.
-
-    Returns the classes of a class column that becomes probability columns
-    (None otherwise) and the columns kept as they are.
-    """
-    if labels is None:
-        return None, []
-    if names_class_column(labels, meta.columns):
-        check_columns_exist(meta, [labels], "labels")
-        if exact:
-            return None, [labels]
-        dtype = meta[labels].dtype
-        if not isinstance(dtype, pd.CategoricalDtype) or not _known(meta[labels]):
-            msg = (
-                f"`labels` column {labels!r} ({dtype}) must be categorical with known categories for "
-                'label_mode="mix": each category becomes a column, and Dask must know them without reading '
-                f"the data. Hint: data = data.categorize(columns=[{labels!r}])."
-            )
-            raise ValueError(msg)
-        return list(dtype.categories), [labels]
-    columns = list(labels)
-    check_columns_exist(meta, columns, "labels")
-    check_numeric_columns(meta, columns, "labels")
-    return None, columns if exact else []
-
-
-def _known(series: pd.Series) -> bool:
-    """Whether a Dask meta categorical holds its real categories (not Dask's placeholder)."""
-    return "__UNKNOWN_CATEGORIES__" not in series.cat.categories
-
-
-def _output_meta(meta: pd.DataFrame, labels: Any, roles: Roles, classes: list[Any] | None) -> pd.DataFrame:
-    """The empty frame ``mixup`` would return: carried and time columns keep their dtype, the class column
-    becomes one float64 column per class, every other column float32/float16 as it is, else float64."""
-    names = list(meta.columns) if classes is None else expanded_columns(meta.columns, labels, classes)
-    columns: dict[Hashable, Any] = {}
-    for name in names:
-        if name not in meta.columns:  # a probability column made from the class column
-            columns[name] = np.empty(0, dtype=np.float64)
-        elif name in roles.carried or name in roles.times:
-            columns[name] = meta[name].array
-        else:
-            columns[name] = np.empty(0, dtype=float_dtype(meta[name].dtype))
-    frame = pd.DataFrame(columns, index=pd.RangeIndex(0))
-    frame.columns = pd.Index(list(columns), tupleize_cols=False)
-    return frame
 
 
 def _partition_numbers(count: int) -> dd.DataFrame:

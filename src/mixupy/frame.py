@@ -17,6 +17,7 @@ import pandas as pd
 
 from mixupy import _apply, _draw
 from mixupy._columns import carried, carried_rows, column_roles, mix_times, time_offsets, times_from_offsets
+from mixupy._frames import call_on_pandas, table_kind
 from mixupy._labels import Labels, expanded_columns, from_frame, label_names, one_hot, probability_names
 from mixupy._options import MixOptions, random_source
 from mixupy._parallel import run_parallel, thread_count
@@ -64,12 +65,16 @@ def mixup(
 
     Parameters
     ----------
-    data : pandas.DataFrame
+    data : pandas.DataFrame, polars.DataFrame, polars.LazyFrame or pyarrow.Table
         Numeric columns (int, float, bool, nullable or Arrow-backed), datetime and
         timedelta columns (mixed as points in time, ``t_j + lam * (t_i - t_j)``,
         dtype and zone kept), and the columns that ``labels``, ``categorical`` and
         ``keep`` name. Any other column is an error, never guessed at. No missing
-        or infinite values in the columns that are mixed.
+        or infinite values in the columns that are mixed. A polars or pyarrow
+        table is mixed by the same rules, to the same values as its
+        ``to_pandas()``, and comes back in its own kind, with its own types where
+        pandas keeps the dtype (a ``LazyFrame`` stays lazy when its schema says
+        what comes out); see the user guide, "polars and pyarrow tables".
     alpha : float, default 4
         Strength of interpolation, >= 0. ``alpha=0`` means no interpolation: each
         synthetic row is a copy of one original row.
@@ -141,7 +146,7 @@ def mixup(
 
     Returns
     -------
-    pandas.DataFrame
+    pandas.DataFrame, or the kind of ``data``
         ``batch_size`` synthetic rows (after ``len(data)`` original rows when
         ``concat=True``) with a fresh ``RangeIndex``. Columns and their order are
         kept. Float columns keep their dtype; int, bool and nullable columns
@@ -151,8 +156,8 @@ def mixup(
     Raises
     ------
     TypeError
-        ``data`` is not a DataFrame, a column is not numeric, or a parameter has
-        the wrong type.
+        ``data`` is not a DataFrame (pandas or polars) or a pyarrow Table, a column
+        is not numeric, or a parameter has the wrong type.
     ValueError
         Missing or infinite values, an empty frame, a parameter out of range,
         labels that are unknown or not one-hot / probabilities, or a ``target``
@@ -193,6 +198,8 @@ def mixup(
     >>> bool(out["price"].between(100, 300).all())
     True
     """
+    if table_kind(data) is not None:  # a polars or pyarrow table: mixed as pandas, returned in its kind
+        return call_on_pandas(mixup, locals())
     data = check_frame(data)
     options = MixOptions.from_arguments(locals())  # every option of the call, checked once
     rng = random_source(random_state)

@@ -58,6 +58,7 @@ TERMS: Mapping[str, Mapping[str, str]] = MappingProxyType(
                 "labels": "labels={}",
                 "drop": "data.drop(columns={})",
                 "dates": "pd.to_datetime(...) on {}",
+                "fill": "fill them (df.fillna(...)) or drop those rows (df.dropna())",
             }
         ),
         "cli": MappingProxyType(
@@ -67,6 +68,29 @@ TERMS: Mapping[str, Mapping[str, str]] = MappingProxyType(
                 "labels": "--labels {}",
                 "drop": "--drop {}",
                 "dates": "--dates {}",
+                "fill": "fill them or drop those rows first (rows count from 0, the first row after the header)",
+            }
+        ),
+        # a polars DataFrame or LazyFrame, a pyarrow Table (mixupy._frames): the same parameters, its own methods
+        "polars": MappingProxyType(
+            {
+                "categorical": "categorical={}",
+                "keep": "keep={}",
+                "labels": "labels={}",
+                "drop": "data.drop({})",
+                "dates": "pl.col(...).str.to_datetime() on {}",
+                "fill": "fill them (data.fill_null(...), data.fill_nan(...)) or drop those rows (data.drop_nulls(),"
+                " data.drop_nans())",
+            }
+        ),
+        "pyarrow": MappingProxyType(
+            {
+                "categorical": "categorical={}",
+                "keep": "keep={}",
+                "labels": "labels={}",
+                "drop": "data.drop_columns({})",
+                "dates": "pyarrow.compute.strptime(...) on {}",
+                "fill": "fill them (pyarrow.compute.fill_null(...)) or drop those rows (data.drop_null())",
             }
         ),
     }
@@ -74,7 +98,7 @@ TERMS: Mapping[str, Mapping[str, str]] = MappingProxyType(
 
 
 def _names(columns: Sequence[Hashable], terms: str) -> str:
-    return repr(list(columns)) if terms == "python" else ",".join(str(c) for c in columns)
+    return repr(list(columns)) if terms != "cli" else ",".join(str(c) for c in columns)
 
 
 def is_time_dtype(dtype: Any) -> bool:
@@ -110,10 +134,10 @@ class NonNumericColumnsError(TypeError):
         super().__init__(self.describe(terms))
 
     def describe(self, terms: str) -> str:
-        """The message in ``terms``: ``"python"`` (parameters) or ``"cli"`` (flags)."""
+        """The message in ``terms``: a key of :data:`TERMS`, ``"python"`` (parameters) or ``"cli"`` (flags)."""
         words = TERMS[terms]
         listed = ", ".join(f"{c!r} ({d})" for c, d in self.columns.items())
-        what = f"`{self.name}`" if terms == "python" else "the file"
+        what = f"`{self.name}`" if terms != "cli" else "the file"
         text = [c for c, d in self.columns.items() if not d.startswith(("datetime", "timedelta", "complex"))]
         text = [c for c in text if c not in self.dates]
         ways = [f"{words['dates'].format(_names(self.dates, terms))} to mix the dates in time"] if self.dates else []
@@ -123,7 +147,7 @@ class NonNumericColumnsError(TypeError):
             ways[-1] += " (an id, a group)"
         ways.append(f"{words['drop'].format(_names(list(self.columns), terms))} to leave them out")
         if len(text) == 1:
-            ways.append(f"{words['labels'].format(repr(text[0]) if terms == 'python' else text[0])} if it is the class")
+            ways.append(f"{words['labels'].format(repr(text[0]) if terms != 'cli' else text[0])} if it is the class")
         hint = "; ".join(ways)
         return f"{what} has non-numeric columns: {listed}{self.detail}. mixup interpolates numbers. Hint: {hint}."
 
@@ -153,15 +177,12 @@ class MissingValuesError(ValueError):
 
     def describe(self, terms: str, offset: int = 0) -> str:
         """The message in ``terms``; ``offset`` is the position of the data's first row in a larger table."""
-        what = f"`{self.name}`" if terms == "python" else "the file's"
+        what = f"`{self.name}`" if terms != "cli" else "the file's"
         listed = "; ".join(
             f"{what} column {c!r} holds {count} {kind} value(s), the first at row {first + offset}"
             for c, (kind, count, first) in self.found.items()
         )
-        fix = "fill them (df.fillna(...)) or drop those rows (df.dropna())" if terms == "python" else "fill them"
-        if terms != "python":
-            fix += " or drop those rows first (rows count from 0, the first row after the header)"
-        return f"{listed}. mixup needs complete, finite rows. Hint: {fix}."
+        return f"{listed}. mixup needs complete, finite rows. Hint: {TERMS[terms]['fill']}."
 
 
 def check_complete(data: pd.DataFrame, columns: Sequence[Hashable], name: str = "data") -> None:

@@ -11,6 +11,7 @@ import pandas as pd
 
 from mixupy._apply import mix_rows, mix_units
 from mixupy._draw import Draw
+from mixupy._frames import call_on_pandas, table_kind
 from mixupy._labels import Labels, expanded_columns, from_frame, probability_names
 from mixupy._options import MixOptions, random_source
 from mixupy._validation import (
@@ -69,9 +70,11 @@ def mixup_timeseries(
 
     Parameters
     ----------
-    data : pandas.DataFrame
+    data : pandas.DataFrame, polars.DataFrame or LazyFrame, or pyarrow.Table
         Long-format series: an id column, an optional time column, numeric value
         columns, and optional per-series (static) columns. No missing values.
+        A polars or pyarrow table comes back in its own kind (a LazyFrame
+        collected once), as :func:`mixupy.mixup` says.
     id_col : column name
         Identifies the series. Any dtype; no missing ids.
     time_col : column name, optional
@@ -176,6 +179,8 @@ def mixup_timeseries(
     >>> bool(((first["x"] / df["x"][3:].to_numpy() - first["kind_up"]).abs() < 1e-12).all())  # one lam per series
     True
     """
+    if table_kind(data) is not None:  # a polars or pyarrow table: mixed as pandas, returned in its kind
+        return call_on_pandas(mixup_timeseries, locals())
     data = check_frame(data)
     check_column(data, id_col, "id_col")
     if time_col is not None:

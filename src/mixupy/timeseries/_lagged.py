@@ -11,6 +11,7 @@ import pandas as pd
 from mixupy import _draw
 from mixupy._apply import mix_rows
 from mixupy._draw import Draw
+from mixupy._frames import call_on_pandas, table_kind
 from mixupy._options import MixOptions, random_source
 from mixupy._validation import (
     PLACEMENTS,
@@ -56,9 +57,10 @@ def mixup_lagged(
 
     Parameters
     ----------
-    data : pandas.DataFrame
+    data : pandas.DataFrame, polars.DataFrame or LazyFrame, or pyarrow.Table
         Long format, as for :func:`mixup_timeseries`; without ``id_col`` the
-        whole frame is one series.
+        whole frame is one series. A polars or pyarrow table comes back in its
+        own kind (a LazyFrame collected once), as :func:`mixupy.mixup` says.
     time_diff : int
         The lag, in steps, >= 1 and shorter than every series.
     id_col, time_col : column name, optional
@@ -105,6 +107,8 @@ def mixup_lagged(
     >>> apart[["copy", "t"]].to_numpy().tolist()
     [[1, 0], [1, 1], [2, 0], [2, 1]]
     """
+    if table_kind(data) is not None:  # a polars or pyarrow table: mixed as pandas, returned in its kind
+        return call_on_pandas(mixup_lagged, locals())
     data = check_frame(data)
     time_diff = check_positive_int(time_diff, "time_diff")
     for col, name in ((id_col, "id_col"), (time_col, "time_col")):
