@@ -205,6 +205,16 @@ def test_johnk_draws_beta_over_many_batches_and_into_out(alpha: float) -> None:
     assert again.tobytes() == out.tobytes()  # the seed alone decides
 
 
+@pytest.mark.parametrize("alpha", [0.05, 0.4, 4.0])
+def test_small_draws_are_beta_too(alpha: float) -> None:
+    """Fewer than VECTOR_MIN_SIZE weights per call come from Generator.beta: the same law."""
+    rng = np.random.default_rng(int(alpha * 100))
+    size = _beta.VECTOR_MIN_SIZE - 1
+    lam = np.concatenate([_draw.sample_lambda(alpha, size, rng) for _ in range(100)])
+    assert beta_halves_test(lam, alpha) > 1e-3
+    assert beta_halves_test(lam, alpha * 1.2) < 1e-3
+
+
 def test_tiny_alpha_gives_weights_near_0_and_1_and_never_nan() -> None:
     with np.errstate(all="raise"):  # no warning either: underflow is expected and silenced inside
         lam = _draw.sample_lambda(1e-3, 200_000, np.random.default_rng(4))

@@ -189,14 +189,15 @@ def _finish(
 ) -> np.ndarray:
     """Report each column's finiteness and extremes (``low``, ``high``: float64, one per row of ``out``), and
     clip the mixed values of columns that come within a factor 2 of the largest float (see :func:`mix_columns`)."""
-    ok = np.isfinite(low) & np.isfinite(high)
+    spread = np.maximum(-low, high)  # NaN where either is NaN, infinite where either is infinite
+    ok = np.isfinite(spread)
     if finite is not None:
         finite[:] = ok.tolist()
     if extremes is not None:  # each column's smallest and largest value, read on the way
         extremes[:] = list(zip(low.tolist(), high.tolist(), strict=True))
     if out.dtype.kind == "f":
         largest = float(np.finfo(out.dtype).max)
-        for j in np.flatnonzero(ok & (np.maximum(-low, high) > largest / 2)):
+        for j in np.flatnonzero(ok & (spread > largest / 2)):
             np.clip(out[j, offset:], -largest, largest, out=out[j, offset:])
     return out
 
@@ -225,8 +226,8 @@ def mix_block(
     lam = d.lam.astype(dtype, copy=False)
     rest = np.subtract(1.0, d.lam, out=np.empty(len(d), dtype=dtype))  # in float64, then cast, as the kernel does
     with np.errstate(invalid="ignore", over="ignore"):  # NaN and infinity are reported through ``finite``
-        low = np.minimum.reduce(block, axis=1).astype(np.float64)
-        high = np.maximum.reduce(block, axis=1).astype(np.float64)
+        low = np.minimum.reduce(block, axis=1).astype(np.float64, copy=False)
+        high = np.maximum.reduce(block, axis=1).astype(np.float64, copy=False)
         if keep_originals:
             out[:, :n] = block
         mixed = out[:, offset:]

@@ -1,17 +1,23 @@
-"""Beta(a, a) for a > 1 by Cheng's algorithm BB, vectorised: why mixupy has its own sampler.
+"""Beta(a, a) by two vectorised exact methods: why mixupy has its own samplers.
 
-``numpy.random.Generator.beta`` draws two gamma variates per value. For the
-symmetric laws that mixup uses, with a > 1, Cheng's rejection method needs two
-uniforms, two logarithms and one exponential per candidate, and accepts more
-than 88% of them. Measured by ``benchmarks/bench_beta.py`` (docs/benchmarks.md):
-2.7 to 3.1 times as fast as ``Generator.beta`` at a = 1.5, 4 and 20. The draw
-of a million weights is a sixth of ``mixup(df)``'s time on a million rows, so
-this keeps the headline figure inside its target (see "The λ sampler" in
-docs/architecture.md). It is used for 1 < a <= :data:`BB_MAX_ALPHA` only;
-every other a goes to ``Generator.beta``.
+``numpy.random.Generator.beta`` draws one value at a time in C: two gamma variates for a > 1, Jöhnk's two
+powers for a < 1. Vectorised over whole arrays, with NumPy's own loops:
+
+* **a > 1, Cheng's algorithm BB** (:func:`beta_symmetric`): two uniforms, two logarithms and one
+  exponential per candidate, more than 88% of them accepted.
+* **0 < a < 1, Jöhnk's method in log space** (:func:`beta_symmetric_small`): two standard exponentials
+  (NumPy's ziggurat, no logarithm), one exponential and, for a few candidates, one ``log1p``; 85% to 95%
+  accepted for a from 0.4 down. Stable for any a, however small: no 0 / 0, no NaN.
+
+Measured by ``benchmarks/bench_beta.py`` (docs/benchmarks.md): both are faster than ``Generator.beta``
+from about :data:`VECTOR_MIN_SIZE` draws on, and a million weights at a = 0.2 or 0.4 cost no more than at
+a = 4. The draw of a million weights is a sixth of ``mixup(df)``'s time on a million rows (see "The Beta
+sampler" in docs/architecture.md). Fewer draws, a = 1 (uniforms), a = 0 (a coin) and a above
+:data:`BB_MAX_ALPHA` are not drawn here.
 
 R. C. H. Cheng (1978), "Generating beta variates with nonintegral shape
 parameters", Communications of the ACM 21(4), 317-322.
+M. D. Jöhnk (1964), "Erzeugung von betaverteilten und gammaverteilten Zufallszahlen", Metrika 8, 5-15.
 """
 
 from __future__ import annotations
@@ -20,11 +26,14 @@ import math
 
 import numpy as np
 
-__all__ = ["BB_MAX_ALPHA", "beta_symmetric", "beta_symmetric_small"]
+__all__ = ["BB_MAX_ALPHA", "VECTOR_MIN_SIZE", "beta_symmetric", "beta_symmetric_small"]
 
 # Above this alpha, a + R - W in beta_symmetric loses too many digits to cancellation
 # (its error grows like alpha * 2**-52); Generator.beta takes over.
 BB_MAX_ALPHA = 1e6
+# Below this many draws, Generator.beta (one loop in C) beats the vectorised samplers, whose thirty-odd NumPy
+# calls cost about 50 µs whatever the size: the two break even near 2,000 draws (benchmarks/bench_beta.py).
+VECTOR_MIN_SIZE = 2048
 # Cheng's algorithm BB accepts more than 88.6% of its candidates for every a == b > 1.
 _BB_ACCEPTANCE = 0.88
 # Candidates per batch (a draw chunk of DRAW_CHUNK rows needs one): the temporaries stay in cache.

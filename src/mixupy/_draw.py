@@ -40,7 +40,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from mixupy._beta import BB_MAX_ALPHA, beta_symmetric, beta_symmetric_small
+from mixupy._beta import BB_MAX_ALPHA, VECTOR_MIN_SIZE, beta_symmetric, beta_symmetric_small
 from mixupy._parallel import run_parallel, thread_count
 
 __all__ = [
@@ -137,10 +137,10 @@ def sample_lambda(
 
     ``alpha == 0`` is the limit of Beta(alpha, alpha) as alpha goes to 0: each
     weight is 0 or 1 with equal chance, so every mix is a copy of one source.
-    Beta(1, 1) is the uniform law. For ``0 < alpha < 1`` the weights come from
-    Jöhnk's method (:func:`mixupy._beta.beta_symmetric_small`), for
-    ``1 < alpha <= BB_MAX_ALPHA`` from Cheng's BB (:func:`mixupy._beta.beta_symmetric`),
-    else from ``rng.beta``. With
+    Beta(1, 1) is the uniform law. From ``VECTOR_MIN_SIZE`` weights on, they come
+    from Jöhnk's method for ``0 < alpha < 1`` (:func:`mixupy._beta.beta_symmetric_small`)
+    and from Cheng's BB for ``1 < alpha <= BB_MAX_ALPHA`` (:func:`mixupy._beta.beta_symmetric`);
+    fewer weights, and larger alpha, come from ``rng.beta``. With
     ``dominant=True`` each weight becomes ``max(lam, 1 - lam)``.
     """
     if out is not None and out.shape != (size,):
@@ -150,12 +150,12 @@ def sample_lambda(
         lam = rng.integers(0, 2, size=size).astype(np.float64)
     elif alpha == 1:
         lam = rng.random(out=np.empty(size) if out is None else out)
+    elif size < VECTOR_MIN_SIZE or alpha > BB_MAX_ALPHA:
+        lam = rng.beta(alpha, alpha, size=size)
     elif alpha < 1:
         lam = beta_symmetric_small(alpha, size, rng, out=out)
-    elif alpha <= BB_MAX_ALPHA:
-        lam = beta_symmetric(alpha, size, rng, out=out)
     else:
-        lam = rng.beta(alpha, alpha, size=size)
+        lam = beta_symmetric(alpha, size, rng, out=out)
     if out is not None and lam is not out:
         out[:] = lam
         lam = out

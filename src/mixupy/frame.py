@@ -300,7 +300,7 @@ def _mix_plain(data: pd.DataFrame, block: np.ndarray, options: MixOptions, rng: 
         out = _apply.mix_columns(list(block), d, dtype, keep_originals=options.concat, finite=finite)
     if not all(finite):
         check_complete(data, [name for name, ok in zip(data.columns, finite, strict=True) if not ok])
-    return pd.DataFrame(out.T, columns=data.columns, index=pd.RangeIndex(out.shape[1]), copy=False)
+    return pd.DataFrame(out.T, columns=data.columns, copy=False)  # pandas' default index: a RangeIndex
 
 
 def _pairing(
