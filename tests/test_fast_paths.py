@@ -152,6 +152,15 @@ def test_the_chunk_generators_are_the_children_of_the_spawned_sequence() -> None
             assert (direct.generate_state(8) == child.generate_state(8)).all()
 
 
+def test_the_draws_entropy_is_what_generator_integers_draws() -> None:
+    """The draw reads its four seeds as raw words shifted right by one: NumPy's integers(0, 2**63), the same
+    values and the same advance of the stream (should NumPy change that method, this says so)."""
+    for seed in range(200):
+        a, b = np.random.default_rng(seed), np.random.default_rng(seed)
+        assert (a.integers(0, 2**63, size=4).astype(np.uint64) == b.bit_generator.random_raw(4) >> np.uint64(1)).all()
+        assert a.random() == b.random()
+
+
 def test_default_pairing_options_are_kept_and_every_other_value_is_checked() -> None:
     options = MixOptions.validate(alpha=0.4)
     same = options.pair_by(None, "random", None, 5)
