@@ -23,7 +23,17 @@ import numpy as np
 from mixupy._draw import Box, Columns, Draw
 from mixupy._parallel import run_parallel, thread_count
 
-__all__ = ["MIX_CHUNK", "float_dtype", "mix_codes", "mix_columns", "mix_rows", "mix_units", "region_mask"]
+__all__ = [
+    "BLOCK_MAX_VALUES",
+    "MIX_CHUNK",
+    "float_dtype",
+    "mix_block",
+    "mix_codes",
+    "mix_columns",
+    "mix_rows",
+    "mix_units",
+    "region_mask",
+]
 
 # Values per piece of work when whole units (series, windows) are mixed on several threads.
 _UNIT_CHUNK_VALUES = 1 << 21
@@ -40,6 +50,10 @@ def float_dtype(dtype: object) -> np.dtype:
         return dtype
     return np.dtype(np.float64)
 
+
+# Up to this many values (synthetic rows times columns), a block of one dtype is mixed by :func:`mix_block`
+# in whole-array steps; above it, the column kernel's cache-sized steps and threads win.
+BLOCK_MAX_VALUES = 1 << 16
 
 # Rows per step of the column kernel: a step's temporaries (1 MiB each in float64)
 # stay in the core's caches while the column being gathered from stays in L3.
@@ -162,17 +176,69 @@ def mix_columns(
                 _mix_column(column, d, (lam, rest), out[j, offset:], rows, buffers)
 
     run_parallel(work, n_threads, len(d) * len(columns))
-    low, high = lows.min(axis=0), highs.max(axis=0)
-    ok = np.isfinite(low) & np.isfinite(high)
+    return _finish(out, offset, lows.min(axis=0), highs.max(axis=0), finite, extremes)
+
+
+def _finish(
+    out: np.ndarray,
+    offset: int,
+    low: np.ndarray,
+    high: np.ndarray,
+    finite: list[bool] | None,
+    extremes: list[tuple[float, float]] | None,
+) -> np.ndarray:
+    """Report each column's finiteness and extremes (``low``, ``high``: float64, one per row of ``out``), and
+    clip the mixed values of columns that come within a factor 2 of the largest float (see :func:`mix_columns`)."""
+    spread = np.maximum(-low, high)  # NaN where either is NaN, infinite where either is infinite
+    ok = np.isfinite(spread)
     if finite is not None:
         finite[:] = ok.tolist()
     if extremes is not None:  # each column's smallest and largest value, read on the way
         extremes[:] = list(zip(low.tolist(), high.tolist(), strict=True))
-    if dtype.kind == "f":
-        largest = float(np.finfo(dtype).max)
-        for j in np.flatnonzero(ok & (np.maximum(-low, high) > largest / 2)):
+    if out.dtype.kind == "f":
+        largest = float(np.finfo(out.dtype).max)
+        for j in np.flatnonzero(ok & (spread > largest / 2)):
             np.clip(out[j, offset:], -largest, largest, out=out[j, offset:])
     return out
+
+
+def mix_block(
+    block: np.ndarray,
+    d: Draw,
+    dtype: np.dtype,
+    *,
+    keep_originals: bool = False,
+    finite: list[bool] | None = None,
+    extremes: list[tuple[float, float]] | None = None,
+) -> np.ndarray:
+    """:func:`mix_columns` of the rows of one 2-D array (each row a column of a table), the same numbers bit for
+    bit, in whole-array steps on the calling thread.
+
+    For small work (a table of a few thousand values mixed per batch), where :func:`mix_columns`' loop over
+    columns and steps would cost more than the arithmetic: the same two products and sum, each rounded once,
+    a handful of NumPy calls in all. ``block`` is ``(columns, rows)`` in one dtype.
+    """
+    n_columns, n = block.shape
+    if len(d) == 0 or np.result_type(block.dtype, dtype) != dtype:  # nothing to mix, or a cast first: the kernel
+        return mix_columns(list(block), d, dtype, keep_originals=keep_originals, finite=finite, extremes=extremes)
+    offset = n if keep_originals else 0
+    out = np.empty((n_columns, offset + len(d)), dtype=dtype)
+    lam = d.lam.astype(dtype, copy=False)
+    rest = np.subtract(1.0, d.lam, out=np.empty(len(d), dtype=dtype))  # in float64, then cast, as the kernel does
+    with np.errstate(invalid="ignore", over="ignore"):  # NaN and infinity are reported through ``finite``
+        low = np.minimum.reduce(block, axis=1).astype(np.float64, copy=False)
+        high = np.maximum.reduce(block, axis=1).astype(np.float64, copy=False)
+        if keep_originals:
+            out[:, :n] = block
+        mixed = out[:, offset:]
+        gathered = np.empty((n_columns, len(d)), dtype=block.dtype)
+        if d.tiles == 1 and len(d) == n:  # every row once, in order: read in place
+            np.multiply(block, lam, out=mixed)
+        else:
+            np.multiply(np.take(block, d.first, axis=1, out=gathered, mode="clip"), lam, out=mixed)
+        np.take(block, d.second, axis=1, out=gathered, mode="clip")
+        mixed += np.multiply(gathered, rest, out=np.empty_like(mixed))
+    return _finish(out, offset, low, high, finite, extremes)
 
 
 def mix_rows(x: np.ndarray, d: Draw) -> np.ndarray:

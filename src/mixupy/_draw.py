@@ -40,7 +40,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from mixupy._beta import BB_MAX_ALPHA, beta_symmetric
+from mixupy._beta import BB_MAX_ALPHA, VECTOR_MIN_SIZE, beta_symmetric, beta_symmetric_small
 from mixupy._parallel import run_parallel, thread_count
 
 __all__ = [
@@ -137,8 +137,10 @@ def sample_lambda(
 
     ``alpha == 0`` is the limit of Beta(alpha, alpha) as alpha goes to 0: each
     weight is 0 or 1 with equal chance, so every mix is a copy of one source.
-    Beta(1, 1) is the uniform law. For ``1 < alpha <= BB_MAX_ALPHA`` the weights
-    come from :func:`mixupy._beta.beta_symmetric`, else from ``rng.beta``. With
+    Beta(1, 1) is the uniform law. From ``VECTOR_MIN_SIZE`` weights on, they come
+    from Jöhnk's method for ``0 < alpha < 1`` (:func:`mixupy._beta.beta_symmetric_small`)
+    and from Cheng's BB for ``1 < alpha <= BB_MAX_ALPHA`` (:func:`mixupy._beta.beta_symmetric`);
+    fewer weights, and larger alpha, come from ``rng.beta``. With
     ``dominant=True`` each weight becomes ``max(lam, 1 - lam)``.
     """
     if out is not None and out.shape != (size,):
@@ -148,14 +150,12 @@ def sample_lambda(
         lam = rng.integers(0, 2, size=size).astype(np.float64)
     elif alpha == 1:
         lam = rng.random(out=np.empty(size) if out is None else out)
-    elif 1 < alpha <= BB_MAX_ALPHA:
-        lam = beta_symmetric(alpha, size, rng, out=out)
-    else:
+    elif size < VECTOR_MIN_SIZE or alpha > BB_MAX_ALPHA:
         lam = rng.beta(alpha, alpha, size=size)
-        # For tiny alpha, Beta draws can underflow to 0/0; such a draw is a copy.
-        bad = np.isnan(lam)
-        if bad.any():
-            lam[bad] = rng.integers(0, 2, size=int(bad.sum()))
+    elif alpha < 1:
+        lam = beta_symmetric_small(alpha, size, rng, out=out)
+    else:
+        lam = beta_symmetric(alpha, size, rng, out=out)
     if out is not None and lam is not out:
         out[:] = lam
         lam = out
@@ -290,20 +290,35 @@ def draw(
     partners = Uniform(n) if pairing is None else pairing
     size = first.shape[0]
     n_chunks = max(1, -(-size // DRAW_CHUNK))
-    seeds = np.random.SeedSequence(rng.integers(0, 2**63, size=4)).spawn(n_chunks)
+    # rng.integers(0, 2**63, size=4), read straight from the bit generator: NumPy's bounded integers over
+    # 2**63 values are each raw 64-bit word shifted right by one, and the call costs three times as much
+    entropy = _entropy_words(rng.bit_generator.random_raw(4) >> np.uint64(1))
     second = np.empty(size, dtype=np.intp)
     lam = np.empty(size, dtype=np.float64)
 
     def work(k: int) -> None:
-        chunk_rng = np.random.default_rng(seeds[k])
+        # the k-th child of SeedSequence(entropy).spawn(n_chunks), made directly: the parent's mixing is unused
+        chunk_rng = np.random.default_rng(np.random.SeedSequence(entropy, spawn_key=(k,)))
         rows = slice(k * DRAW_CHUNK, (k + 1) * DRAW_CHUNK)
         second[rows] = partners.sample(first[rows], chunk_rng)
         sample_lambda(alpha, second[rows].shape[0], chunk_rng, dominant=dominant, out=lam[rows])
         # A row paired with itself gets weight 1, so the copy is exact (lam*x + (1-lam)*x may not be).
-        lam[rows][second[rows] == first[rows]] = 1.0
+        if not isinstance(partners, Uniform) or partners.n == 1:  # uniform partners are never the row itself
+            lam[rows][second[rows] == first[rows]] = 1.0
 
     run_parallel(work, n_chunks, size * 8)
     return Draw(first=first, second=second, lam=lam, tiles=tiles)
+
+
+def _entropy_words(entropy: np.ndarray) -> np.ndarray:
+    """Non-negative integers as the 32-bit words that ``numpy.random.SeedSequence`` makes of them, low word
+    first, a high word only when it is not zero: the same seed sequence, without NumPy's loop in Python."""
+    words: list[int] = []
+    for value in entropy.tolist():
+        words.append(value & 0xFFFFFFFF)
+        if value >> 32:
+            words.append(value >> 32)
+    return np.array(words, dtype=np.uint32)
 
 
 def pick_first(d: Draw, rng: np.random.Generator) -> np.ndarray:

@@ -157,6 +157,9 @@ class MixOptions:
         ``bandwidth`` (None: the default rule) and ``k_neighbors``. Entry points call it once, after
         :meth:`validate`, with their pairing parameters as they came.
         """
+        plain = target is None and bandwidth is None and type(pairing) is str and type(k_neighbors) is int
+        if plain and (pairing, None, k_neighbors, name) == (*self._pairing_defaults(), self.target_name):
+            return self  # the common call, its values already held: nothing to check or copy
         options = dataclasses.replace(
             self,
             target=check_names(target, name),
@@ -167,6 +170,13 @@ class MixOptions:
         )
         check_pairing_needs(options.pairing, options.target, within_class=options.within_class, name=name)
         return options
+
+    def _pairing_defaults(self) -> tuple[Any, ...]:
+        """``(pairing, bandwidth, k_neighbors)`` as held, when they are what :meth:`pair_by` makes of its defaults
+        (no target): a call passing them again would change nothing. Else a tuple that nothing equals."""
+        if self.target or self.bandwidth is not None:
+            return (object(), object(), object())
+        return (self.pairing, None, self.k_neighbors)
 
     def size(self, n_rows: int) -> int:
         """The number of synthetic rows for ``n_rows`` input rows."""

@@ -49,8 +49,8 @@ def run_parallel(fn: Callable[[int], None], count: int, work: int) -> None:
     loops used here, so each core does its share. The pool is made for this
     call and gone when it returns.
     """
-    threads = min(count, thread_count())
-    if threads > 1 and work >= PARALLEL_MIN_VALUES:
+    threads = min(count, thread_count()) if work >= PARALLEL_MIN_VALUES else 1  # small work: not even asked
+    if threads > 1:
         with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="mixupy") as pool:
             list(pool.map(fn, range(count)))
     else:

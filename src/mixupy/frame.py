@@ -30,6 +30,7 @@ from mixupy._validation import (
     check_target_columns,
     column_values,
     finite_sum,
+    numeric_block,
     target_values,
 )
 
@@ -224,6 +225,9 @@ def mix_frame(
     """
     n = len(data)
     size = options.size(n)
+    block = _plain_block(data, options, mixer)
+    if block is not None:  # numbers of one NumPy dtype, all mixed alike: one block in, one block out
+        return _mix_plain(data, block, options, rng)
     if options.target:  # before the labels and the roles, whose messages would not say what a target needs
         check_target_columns(data, options.target, label_names(options.labels, data.columns), options.target_name)
     spec = from_frame(data, options.labels, need_codes=options.within_class, classes=classes)
@@ -231,11 +235,7 @@ def mix_frame(
     carry = spec is not None and (options.exact or spec.kind == "class")
     roles = column_roles(data, options, list(spec.columns) if spec is not None else [], carry_labels=carry)
     width = len(roles.mixed) + len(roles.times) + len(roles.carried) + (len(spec.classes) if expand and spec else 0)
-    check_fits_in_memory(
-        (size + n * options.concat) * width * 8 + size * 24,
-        f"batch_size={size} synthetic rows of {width} column(s)",
-        "ask for fewer rows, or stream them: mixupy.mixup_file writes a file block by block.",
-    )
+    _check_memory(size, n, width, concat=options.concat)
     # With the NumPy kernel, NaN and infinity are found while mixing, with no extra pass over the input
     # (the kernel reads each column's extremes as it pulls the column into cache); torch's are checked here.
     deferred = mixer is None
@@ -266,6 +266,48 @@ def mix_frame(
         if not (expand and spec is not None and name == spec.columns[0]):
             mixed[name] = carried(data[name], sources[how])
     return _rebuild(data, d, mixed, spec if expand else None, concat=options.concat)
+
+
+def _check_memory(size: int, n: int, width: int, *, concat: bool) -> None:
+    """Refuse, before anything is allocated, a result of ``size`` rows (after ``n`` originals when ``concat``)
+    and ``width`` columns that cannot fit in memory."""
+    check_fits_in_memory(
+        (size + n * concat) * width * 8 + size * 24,
+        f"batch_size={size} synthetic rows of {width} column(s)",
+        "ask for fewer rows, or stream them: mixupy.mixup_file writes a file block by block.",
+    )
+
+
+def _plain_block(data: pd.DataFrame, options: MixOptions, mixer: Callable[..., np.ndarray] | None) -> np.ndarray | None:
+    """The frame's values as ``(columns, rows)`` when the call mixes every column alike and they are numbers of
+    one NumPy dtype (one pandas block): no labels, kept, categorical or target columns, uniform pairs, NumPy.
+
+    Then every column's role is known without asking each column, and the frame is mixed as one array.
+    """
+    if mixer is not None or options.labels is not None or options.keep or options.target:
+        return None
+    if options.categorical not in ((), "auto") or options.pairing != "random":  # "auto" finds none among numbers
+        return None
+    values = numeric_block(data)
+    return None if values is None else values.T
+
+
+def _mix_plain(data: pd.DataFrame, block: np.ndarray, options: MixOptions, rng: np.random.Generator) -> pd.DataFrame:
+    """:func:`mix_frame` of a frame that is one block of numbers (``block``, ``(columns, rows)``): the same draw
+    and the same numbers as the column-by-column path, bit for bit, with no step per column."""
+    width, n = block.shape
+    size = options.size(n)
+    _check_memory(size, n, width, concat=options.concat)
+    d = _draw.draw(n, size, options.alpha, rng)
+    dtype = _apply.float_dtype(block.dtype)
+    finite: list[bool] = []
+    if size * width <= _apply.BLOCK_MAX_VALUES:  # small: whole-array steps on this thread
+        out = _apply.mix_block(block, d, dtype, keep_originals=options.concat, finite=finite)
+    else:  # large: the column kernel, its threads sharing each column
+        out = _apply.mix_columns(list(block), d, dtype, keep_originals=options.concat, finite=finite)
+    if not all(finite):
+        check_complete(data, [name for name, ok in zip(data.columns, finite, strict=True) if not ok])
+    return pd.DataFrame(out.T, columns=data.columns, copy=False)  # pandas' default index: a RangeIndex
 
 
 def _pairing(

@@ -67,6 +67,7 @@ from mixupy._validation._tables import (
     is_numeric_dtype,
     is_text_like,
     is_time_dtype,
+    numeric_block,
 )
 from mixupy._validation._targets import (
     PAIRINGS,
@@ -143,6 +144,7 @@ __all__ = [
     "is_numeric_dtype",
     "is_text_like",
     "is_time_dtype",
+    "numeric_block",
     "physical_memory",
     "target_values",
     "time_key",

@@ -40,6 +40,28 @@ def check_frame(data: Any, name: str = "data") -> pd.DataFrame:
     return data
 
 
+def numeric_block(data: pd.DataFrame) -> np.ndarray | None:
+    """The frame's values as one ``(rows, columns)`` NumPy array when every column holds numbers of one NumPy
+    dtype (bool, integer or real float), else None; a view of pandas' own block, never a copy.
+
+    This asks pandas' block manager whether the frame is one block (a look at one attribute), not
+    ``data.dtypes``, which builds a Series and costs more than mixing a small frame; a pandas without that
+    attribute is asked the public way. Either way the dtype rule is :func:`is_numeric_dtype`'s.
+    """
+    blocks = getattr(getattr(data, "_mgr", None), "blocks", None)
+    if isinstance(blocks, tuple):
+        if len(blocks) != 1:
+            return None
+        dtype = getattr(blocks[0], "dtype", None)
+    else:  # pragma: no cover - a pandas whose frames hold no block manager
+        found = set(data.dtypes)
+        dtype = found.pop() if len(found) == 1 else None
+    if not isinstance(dtype, np.dtype) or dtype.kind not in "biuf":
+        return None
+    values = data.to_numpy(copy=False)
+    return values if values.dtype == dtype and values.shape == data.shape else None
+
+
 def check_columns_exist(data: pd.DataFrame, columns: Sequence[Hashable], name: str) -> None:
     """Raise ValueError listing any of ``columns`` that ``data`` lacks."""
     missing = [c for c in columns if c not in data.columns]
