@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from mixupy import _apply, _draw
-from mixupy._columns import carried, carried_rows, column_roles, mix_times, time_offsets, times_from_offsets
+from mixupy._columns import carried, carried_rows, column_roles, mix_times
 from mixupy._labels import Labels, expanded_columns, from_frame, label_names, one_hot, probability_names
 from mixupy._options import MixOptions, random_source
 from mixupy._parallel import run_parallel, thread_count
@@ -233,8 +233,6 @@ def mix_frame(
     # (the kernel reads each column's extremes as it pulls the column into cache); torch's are checked here.
     deferred = mixer is None
     values = _numeric_values(data, roles.mixed, check_finite=not deferred)
-    offsets = {name: time_offsets(data[name]) for name in roles.times}  # times, as numbers for the kernel
-    values.update({name: offset[0] for name, offset in offsets.items()})
     pairing = _pairing(data, options, spec, roles.mixed)
     d = _draw.draw(n, size, options.alpha, rng, pairing=pairing, dominant=options.dominant)
     pick = _draw.pick_first(d, rng) if roles.random else None
@@ -248,12 +246,8 @@ def mix_frame(
     mixed: dict[Hashable, Any] = {}
     for names, block in blocks.values():
         mixed.update(zip(names, block, strict=True))
-    for name, (_, start) in offsets.items():
-        low, high = extremes.get(name, (np.inf, np.inf))  # the offsets' own extremes (not read by torch)
-        if max(-low, high) < 2**50:  # offsets this small mix to within a quarter unit: rounded, exact
-            mixed[name] = times_from_offsets(mixed[name], start, data[name].dtype)
-        else:  # far-apart times (or NaT): in exact integer arithmetic
-            mixed[name] = mix_times(data[name], d, concat=options.concat)
+    if roles.times:  # points in time: by their own kernel, on integer counts, also with a device mixer
+        mixed.update(mix_times(data, roles.times, d, concat=options.concat))
     sources = carried_rows(d, pick, n, concat=options.concat) if roles.carried else {}
     for name, how in roles.carried.items():
         if not (expand and spec is not None and name == spec.columns[0]):
