@@ -177,3 +177,17 @@ def test_one_or_two_threads_give_the_same_times(monkeypatch: pytest.MonkeyPatch)
     d = the_draw(n, n + 12_345, 4, 11)
     narrow = np.asarray(df["narrow"].array.asi8)
     np.testing.assert_array_equal(np.asarray(results[0]["narrow"].array.asi8)[n:], reference(narrow, d))
+
+
+def test_a_torch_device_mixes_the_numbers_and_leaves_the_same_times() -> None:
+    pytest.importorskip("torch")
+    n = 50
+    rng = np.random.default_rng(8)
+    df = pd.DataFrame(
+        {
+            "x": rng.random(n),
+            "when": pd.array(rng.integers(0, 2**56, n).view("M8[ns]")).view(pd.DatetimeTZDtype("ns", "UTC")),
+        }
+    )
+    on_device = mixupy.mixup(df, batch_size=80, random_state=6, device="cpu")
+    pd.testing.assert_frame_equal(on_device, mixupy.mixup(df, batch_size=80, random_state=6))
