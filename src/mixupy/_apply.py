@@ -198,8 +198,8 @@ _NEAR_ONE = 1.0 - 2.0**-50
 def _mix_ticks(column: np.ndarray, d: Draw, out: np.ndarray, rows: slice, buffers: tuple[np.ndarray, ...]) -> None:
     """``out[r] = b + rint(lam[r] * (a - b))`` for ``r`` in ``rows``, ``a, b = column[first[r]], column[second[r]]``.
 
-    int64 counts in and out, a step at a time: the gap is taken in int64 in the output's own step, scaled in
-    float64 in a scratch buffer, rounded, and written back there. ``buffers`` are the caller's scratch of
+    int64 counts in and out, a step at a time: the gap is taken in int64 and scaled in float64 in a scratch
+    buffer, rounded, and written to the output's own step. ``buffers`` are the caller's scratch of
     ``min(len(d), TICK_CHUNK)`` values, int64 and float64. First sources inside the draw's full passes are
     read in place. See :func:`mix_ticks` for what the result is worth.
     """
@@ -212,11 +212,11 @@ def _mix_ticks(column: np.ndarray, d: Draw, out: np.ndarray, rows: slice, buffer
         b, f, o = gathered[:size], scaled[:size], out[step]
         np.take(column, d.second[step], out=b, mode="clip")
         if stop <= in_place and offset + size <= n:  # rows offset.. of one full pass
-            np.subtract(column[offset : offset + size], b, out=o)
+            a = column[offset : offset + size]
         else:
-            np.take(column, d.first[step], out=o, mode="clip")
-            o -= b
-        np.multiply(o, d.lam[step], out=f)  # the gap in float64 (exact below 2**53), times lam: rounded once
+            a = np.take(column, d.first[step], out=o, mode="clip")
+        np.subtract(a, b, out=f, casting="unsafe")  # the gap in int64, then in float64: exact below 2**53
+        f *= d.lam[step]  # rounded once
         np.rint(f, out=f)
         np.copyto(o, f, casting="unsafe")
         o += b
