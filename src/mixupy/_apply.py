@@ -245,8 +245,9 @@ def mix_ticks(
     Returns int64 of shape ``(len(columns), rows)``, C-ordered, the originals first with ``keep_originals``:
     ``b + rint(lam * (a - b))``, for sources ``a`` (first) and ``b``, written directly by :func:`_mix_ticks`.
 
-    * Counts less than 2**53 apart: the gap is exact in float64, so the result is within half a unit of
-      ``b + lam * (a - b)``, lies between its sources, and is ``a`` at ``lam`` 1 and ``b`` at 0.
+    * Counts less than 2**53 apart: the gap is exact in float64, so the result (its product rounded once,
+      then to whole units) is within one unit of ``b + lam * (a - b)``, lies between its sources, and is
+      ``a`` at ``lam`` 1 and ``b`` at 0.
     * From 2**53 to 2**63: the float gap is rounded (by less than 2**-53 of it), and so is the result; with
       ``lam`` up to ``1 - 2**-50`` its product still cannot reach past the gap, so it lies between its
       sources. The rows of larger ``lam`` (rare but for ``alpha`` near 0) are mixed again by

@@ -120,12 +120,13 @@ def mix_times(data: pd.DataFrame, names: Sequence[Hashable], d: Draw, *, concat:
 
     ``t = t_j + round(lam * (t_i - t_j))`` on the integer counts of each column's unit (UTC counts for a zone),
     by the time kernel (:func:`mixupy._apply.mix_ticks`), which writes whole units directly, a cache-sized step
-    at a time, and so costs what a float column does. When the column spans less than 2**53 units (285 years
-    of microseconds, 104 days of nanoseconds) the gap is exact, the result is within half a unit of
-    ``t_j + lam * (t_i - t_j)`` and lies between its sources; ``lam`` 1 and 0 give ``t_i`` and ``t_j`` exactly.
-    A wider column (up to the whole range of its dtype) is mixed from the midpoint of each pair, its float
-    product rounded, each result clipped between its sources and exact at ``lam`` 0 and 1. A column holding
-    NaT is refused, naming it.
+    at a time, and so costs about what a float column does. When the column spans less than 2**53 units (285 years
+    of microseconds, 104 days of nanoseconds) the gap is exact, the result is within one unit of
+    ``t_j + lam * (t_i - t_j)`` (the product rounded once, then to whole units) and lies between its sources;
+    ``lam`` 1 and 0 give ``t_i`` and ``t_j`` exactly.
+    A wider column (up to the whole range of its dtype) has its float gap rounded: its results are within one
+    unit plus 2**-51 of its span, still between their sources and exact at ``lam`` 0 and 1 (see
+    :func:`mixupy._apply.mix_ticks`). A column holding NaT is refused, naming it.
     """
     arrays = [data[name].array for name in names]
     extremes: list[tuple[int, int]] = []
