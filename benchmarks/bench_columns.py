@@ -1,13 +1,14 @@
 """What a categorical, a date or a kept column costs in mixup(df), against a numeric column of the same size.
 
 Frames of 1,000,000 rows: one float64 column alone (the baseline), and with 9 columns of one kind each: float64,
-``category`` (``categorical=``), text carried unmixed (``keep=``), ``datetime64`` and zoned ``datetime64`` (mixed
-as points in time). Each case is timed side by side in one run (calls
+``category`` (``categorical=``), text carried unmixed (``keep=``), ``datetime64``, zoned ``datetime64`` and
+``timedelta64`` (mixed as points in time). Each case is timed side by side in one run (calls
 interleaved, medians), with ``ndarray.copy()`` of the 10 columns as the floor. The figures go into
 docs/benchmarks.md between markers.
 
     python benchmarks/bench_columns.py            # full size, writes the docs
     python benchmarks/bench_columns.py --quick    # 100,000 rows, prints only
+    python benchmarks/bench_columns.py --rows 10000000 --kinds float64,datetime64,timedelta64   # prints only
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ def clock(fn: object) -> float:
 KINDS = 9  # columns of each kind added to one float64 column
 
 
-def frames(rows: int) -> dict[str, tuple[pd.DataFrame, dict[str, object]]]:
+def frames(rows: int, only: list[str] | None = None) -> dict[str, tuple[pd.DataFrame, dict[str, object]]]:
     rng = np.random.default_rng(0)
     base = pd.DataFrame({"x": rng.random(rows)})
     names = [f"c{j}" for j in range(KINDS)]
@@ -69,9 +70,15 @@ def frames(rows: int) -> dict[str, tuple[pd.DataFrame, dict[str, object]]]:
             ),
             {},
         ),
+        "timedelta64": (
+            lambda: pd.to_timedelta(rng.permutation(rows), unit="s").to_numpy(),
+            {},
+        ),
     }
     cases = {"1 float64 column alone (the baseline)": (base.copy(), {})}
     for kind, (make, options) in kinds.items():
+        if only is not None and kind != "float64" and not any(kind.startswith(name) for name in only):
+            continue
         # .copy() consolidates the columns into one block per dtype, as a frame read from a file has them
         cases[f"and {KINDS} columns of {kind}"] = (pd.concat([base, columns(make)], axis=1).copy(), options)
     return cases
@@ -80,9 +87,13 @@ def frames(rows: int) -> dict[str, tuple[pd.DataFrame, dict[str, object]]]:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="100,000 rows, 3 repeats, print only")
+    parser.add_argument("--rows", type=int, help="rows per frame (prints only)")
+    parser.add_argument("--kinds", help="comma-separated kinds to time beside float64, e.g. datetime64 (prints only)")
+    parser.add_argument("--repeats", type=int, help="interleaved calls per case (9 by default, 3 with --quick)")
     args = parser.parse_args(argv)
     rows, repeats = (100_000, 3) if args.quick else (1_000_000, 9)
-    cases = frames(rows)
+    rows, repeats = args.rows or rows, args.repeats or repeats
+    cases = frames(rows, args.kinds.split(",") if args.kinds else None)
     floor = np.random.default_rng(1).random((10, rows))
     ops: dict[str, object] = {"`ndarray.copy()` of 10 float64 columns": floor.copy}
     for name, (frame, options) in cases.items():
@@ -105,11 +116,12 @@ def main(argv: list[str] | None = None) -> None:
         "",
         f"Measured on {platform.machine()}, Python {platform.python_version()}, {versions}; medians of {repeats} "
         f"interleaved calls after a warm-up. Per added column: (the call − the baseline) / {KINDS}; the last "
-        "column divides it by the same for float64 columns. Dates are in random order, as in a shuffled table.",
+        "column divides it by the same for float64 columns. Dates and durations are in random order, as in a "
+        "shuffled table.",
         "",
         f"Reproduce with `{command_line('bench_columns.py', argv)}`.",
     ]
-    publish(lines, DOC, "columns", write=not args.quick)
+    publish(lines, DOC, "columns", write=not (args.quick or args.rows or args.kinds))
 
 
 if __name__ == "__main__":

@@ -2,7 +2,8 @@
 
 * **Numbers** (bool, integer, float, nullable or Arrow-backed) are interpolated by the column kernel.
 * **Points in time** (``datetime64`` with or without a zone, ``timedelta64``) are interpolated as
-  ``t_j + lam * (t_i - t_j)``, in whole units of the column, and keep their dtype and zone.
+  ``t_j + lam * (t_i - t_j)``, in whole units of the column, and keep their dtype and zone: on their
+  integer counts, by a kernel of their own that costs what a float column does (see :func:`mix_times`).
 * **Carried** columns are not mixed: each synthetic row takes the value of one of its two sources.
   Exact labels take the first (dominant) source; ``keep=`` columns take the source with the larger
   weight; ``categorical=`` columns take it too, or, with ``categorical_mode="random"``, the first source
@@ -22,7 +23,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from mixupy._apply import float_dtype
+from mixupy._apply import float_dtype, mix_ticks
 from mixupy._draw import Draw
 from mixupy._labels import expanded_columns, label_names, names_class_column
 from mixupy._options import MixOptions
@@ -36,16 +37,7 @@ from mixupy._validation import (
     is_time_dtype,
 )
 
-__all__ = [
-    "Roles",
-    "carried",
-    "carried_rows",
-    "column_roles",
-    "mix_times",
-    "planned_result",
-    "time_offsets",
-    "times_from_offsets",
-]
+__all__ = ["Roles", "carried", "carried_rows", "column_roles", "mix_times", "planned_result"]
 
 
 @dataclass(frozen=True)
@@ -94,7 +86,7 @@ def column_roles(
     # the rest, in the frame's order; one-hot labels in "mix" mode are mixed as numbers
     rest: list[Hashable] = [c for c in data.columns if c not in carried]
     check_numeric_columns(data, rest, times=True)
-    times: list[Hashable] = [c for c in rest if is_time_dtype(data[c].dtype)]  # NaT: found by time_offsets
+    times: list[Hashable] = [c for c in rest if is_time_dtype(data[c].dtype)]  # NaT: found by mix_times
     return Roles(mixed=[c for c in rest if c not in set(times)], times=times, carried=carried, categorical=categorical)
 
 
@@ -188,62 +180,30 @@ def carried(series: pd.Series, rows: np.ndarray) -> Any:
     return values.take(rows)
 
 
-def mix_times(series: pd.Series, d: Draw, *, concat: bool) -> Any:
-    """A datetime or timedelta column mixed as points in time, in whole units of the column, dtype and zone kept.
+def mix_times(data: pd.DataFrame, names: Sequence[Hashable], d: Draw, *, concat: bool) -> dict[Hashable, Any]:
+    """The datetime and timedelta columns ``names`` of ``data`` mixed as points in time, dtype, unit and zone kept.
 
-    ``t = t_j + round(lam * (t_i - t_j))`` on the integer counts of the column's unit: ``lam`` 1 and 0 give
-    ``t_i`` and ``t_j`` exactly, and the result lies between them. The gap is exact in int64 whenever the
-    column spans less than 2**63 units (292 years of nanoseconds); past 2**53 units its float product is
-    rounded, and the result is then clipped back between its sources.
+    ``t = t_j + round(lam * (t_i - t_j))`` on the integer counts of each column's unit (UTC counts for a zone),
+    by the time kernel (:func:`mixupy._apply.mix_ticks`), which writes whole units directly, a cache-sized step
+    at a time, and so costs about what a float column does. When the column spans less than 2**53 units (285 years
+    of microseconds, 104 days of nanoseconds) the gap is exact, the result is within one unit of
+    ``t_j + lam * (t_i - t_j)`` (the product rounded once, then to whole units) and lies between its sources;
+    ``lam`` 1 and 0 give ``t_i`` and ``t_j`` exactly.
+    A wider column (up to the whole range of its dtype) has its float gap rounded: its results are within one
+    unit plus 2**-51 of its span, still between their sources and exact at ``lam`` 0 and 1 (see
+    :func:`mixupy._apply.mix_ticks`). A column holding NaT is refused, naming it.
     """
-    ticks = np.asarray(series.array.asi8, dtype=np.int64)  # UTC counts for zoned datetimes
-    if (ticks == np.iinfo(np.int64).min).any():  # NaT is stored as the smallest int64
-        check_complete(series.to_frame(), [series.name])
-    span = int(ticks.max()) - int(ticks.min()) if len(ticks) else 0
-    a, b = ticks.take(d.first), ticks.take(d.second)
-    # counts too far apart for an int64 difference are subtracted in float
-    gap = np.subtract(a, b).astype(np.float64) if span < 2**63 else a.astype(np.float64) - b.astype(np.float64)
-    gap *= d.lam
-    np.rint(gap, out=gap)
-    out = gap.astype(np.int64)
-    out += b
-    if span >= 2**53:  # the float gap was rounded: keep each result between its sources, exact at lam 0 and 1
-        np.clip(out, np.minimum(a, b), np.maximum(a, b), out=out)
-        out = np.where(d.lam == 1.0, a, np.where(d.lam == 0.0, b, out))
-    if concat:
-        out = np.concatenate([ticks, out])
-    return _from_ticks(out, series.dtype)
-
-
-def time_offsets(series: pd.Series) -> tuple[np.ndarray, int]:
-    """A time column as offsets from its first value (float64), and that value, for the column kernel to mix.
-
-    The kernel reads each column's extremes as it mixes; when the offsets stay below 2**50 units (13 days of
-    nanoseconds, 35 years of microseconds), its float mix is within a quarter unit of the exact one, and
-    :func:`times_from_offsets` rounds it to whole units: the result then lies within one unit of
-    ``t_j + lam * (t_i - t_j)``, between its sources, exact at ``lam`` 0 and 1. Wider spans, and NaT, are
-    mixed again by :func:`mix_times`, in exact integer arithmetic.
-    """
-    ticks = np.asarray(series.array.asi8, dtype=np.int64)
-    start = int(ticks[0]) if len(ticks) else 0
-    offsets = np.empty(len(ticks))  # float64: the kernel's fastest loops; exact below 2**53
-    with np.errstate(over="ignore"):  # NaT or far-apart times may wrap: their offsets are then too large to use
-        np.subtract(ticks, start, out=offsets, casting="unsafe")
-    return offsets, start
-
-
-def times_from_offsets(mixed: np.ndarray, start: int, dtype: Any) -> Any:
-    """Mixed offsets (from :func:`time_offsets`) back to the time column's dtype, rounded to whole units."""
-    ticks = mixed.view(np.int64)  # in place: the kernel's own output, not the caller's
-    np.rint(mixed, out=ticks, casting="unsafe")
-    ticks += start
-    return _from_ticks(ticks, dtype)
+    arrays = [data[name].array for name in names]
+    extremes: list[tuple[int, int]] = []
+    mixed = mix_ticks([np.asarray(a.asi8, dtype=np.int64) for a in arrays], d, keep_originals=concat, extremes=extremes)
+    missing = [name for name, (low, _) in zip(names, extremes, strict=True) if low == np.iinfo(np.int64).min]
+    if missing:  # NaT is stored as the smallest int64
+        check_complete(data, missing)
+    return {name: _from_ticks(row, a.dtype) for name, a, row in zip(names, arrays, mixed, strict=True)}
 
 
 def _from_ticks(ticks: np.ndarray, dtype: Any) -> Any:
-    """Integer counts back in a datetime or timedelta dtype, with its unit and zone."""
-    if isinstance(dtype, pd.DatetimeTZDtype):  # the counts are UTC: made UTC, then shown in the column's zone
-        return pd.array(ticks.view(f"M8[{dtype.unit}]"), dtype=pd.DatetimeTZDtype(dtype.unit, "UTC")).tz_convert(
-            dtype.tz
-        )
-    return pd.array(ticks.view(dtype))
+    """Integer counts back in a datetime or timedelta dtype, with its unit and zone, as views: no copy."""
+    if isinstance(dtype, pd.DatetimeTZDtype):  # the counts are UTC, as a zoned array holds them
+        return pd.array(ticks.view(f"M8[{dtype.unit}]"), copy=False).view(dtype)
+    return pd.array(ticks.view(dtype), copy=False)

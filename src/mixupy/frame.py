@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from mixupy import _apply, _draw
-from mixupy._columns import carried, carried_rows, column_roles, mix_times, time_offsets, times_from_offsets
+from mixupy._columns import carried, carried_rows, column_roles, mix_times
 from mixupy._frames import call_on_pandas, table_kind
 from mixupy._labels import Labels, expanded_columns, from_frame, label_names, one_hot, probability_names
 from mixupy._options import MixOptions, random_source
@@ -240,27 +240,18 @@ def mix_frame(
     # (the kernel reads each column's extremes as it pulls the column into cache); torch's are checked here.
     deferred = mixer is None
     values = _numeric_values(data, roles.mixed, check_finite=not deferred)
-    offsets = {name: time_offsets(data[name]) for name in roles.times}  # times, as numbers for the kernel
-    values.update({name: offset[0] for name, offset in offsets.items()})
     pairing = _pairing(data, options, spec, roles.mixed)
     d = _draw.draw(n, size, options.alpha, rng, pairing=pairing, dominant=options.dominant)
     pick = _draw.pick_first(d, rng) if roles.random else None
-    extremes: dict[Hashable, tuple[float, float]] = {}
-    blocks = _mixed_blocks(
-        data, d, values, concat=options.concat, mixer=mixer or _apply.mix_columns, check=deferred, extremes=extremes
-    )
+    blocks = _mixed_blocks(data, d, values, concat=options.concat, mixer=mixer or _apply.mix_columns, check=deferred)
     if len(blocks) == 1 and len(roles.mixed) == data.shape[1]:  # one block, wrapped without a copy
         ((_, (_, block)),) = blocks.items()
         return pd.DataFrame(block.T, columns=data.columns, index=pd.RangeIndex(block.shape[1]), copy=False)
     mixed: dict[Hashable, Any] = {}
     for names, block in blocks.values():
         mixed.update(zip(names, block, strict=True))
-    for name, (_, start) in offsets.items():
-        low, high = extremes.get(name, (np.inf, np.inf))  # the offsets' own extremes (not read by torch)
-        if max(-low, high) < 2**50:  # offsets this small mix to within a quarter unit: rounded, exact
-            mixed[name] = times_from_offsets(mixed[name], start, data[name].dtype)
-        else:  # far-apart times (or NaT): in exact integer arithmetic
-            mixed[name] = mix_times(data[name], d, concat=options.concat)
+    if roles.times:  # points in time: by their own kernel, on integer counts, also with a device mixer
+        mixed.update(mix_times(data, roles.times, d, concat=options.concat))
     sources = carried_rows(d, pick, n, concat=options.concat) if roles.carried else {}
     for name, how in roles.carried.items():
         if not (expand and spec is not None and name == spec.columns[0]):
@@ -363,7 +354,6 @@ def _mixed_blocks(
     concat: bool,
     mixer: Callable[..., np.ndarray],
     check: bool,
-    extremes: dict[Hashable, tuple[float, float]],
 ) -> dict[np.dtype, Any]:
     """The numeric columns mixed with the draw, one kernel call per output dtype: ``dtype -> (names, block)``.
 
@@ -377,11 +367,9 @@ def _mixed_blocks(
     bad: list[Hashable] = []
     for dtype, names in groups.items():
         finite: list[bool] = []
-        found: list[tuple[float, float]] = []
-        report: dict[str, Any] = {"finite": finite, "extremes": found} if check else {}
+        report: dict[str, Any] = {"finite": finite} if check else {}
         blocks[dtype] = (names, mixer([values[c] for c in names], d, dtype, keep_originals=concat, **report))
         bad += [name for name, ok in zip(names, finite, strict=False) if not ok]
-        extremes.update(zip(names, found, strict=False))
     if bad:
         check_complete(data, bad)  # names every column that holds NaN or infinity; passes on a mere overflow
     return blocks
