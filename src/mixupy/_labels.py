@@ -261,8 +261,14 @@ def _refuse_continuous(series: pd.Series) -> None:
 
 
 def _codes_against(series: pd.Series, classes: Sequence[Any]) -> np.ndarray:
-    """The position of each value of ``series`` among ``classes``; a value not among them is an error."""
-    codes = pd.Index(list(classes), dtype=object).get_indexer(series.astype(object))
+    """The position of each value of ``series`` among ``classes``; a value not among them is an error.
+
+    Each distinct value is looked up once: a block of a million strings becomes Python objects only for its
+    few classes, not row by row.
+    """
+    first, distinct = pd.factorize(series)  # no missing value: refused before
+    found = pd.Index(list(classes), dtype=object).get_indexer(pd.Index(distinct).astype(object))
+    codes = np.append(found, -1)[first]  # a missing value (code -1) would stay unknown, never a class
     if (codes < 0).any():
         unknown = sorted({str(v) for v in series[codes < 0]})
         msg = (

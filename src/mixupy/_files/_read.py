@@ -14,6 +14,7 @@ from typing import Any
 
 import pandas as pd
 
+from mixupy._files import _arrow
 from mixupy._files._sinks import is_parquet, parquet_module
 from mixupy._validation import ColumnNotFoundError, is_numeric_dtype, is_time_dtype
 
@@ -167,9 +168,10 @@ class Reader:
         """The file in chunks of at most ``buffer_rows`` rows, each with the progress it makes."""
         if self.parquet:
             names = [str(c) for c in (self.columns if columns is None else columns)]
-            with _parquet_errors(self.path):
+            pool = _arrow.memory_pool()
+            with _parquet_errors(self.path):  # batches of exactly buffer_rows, across row groups: no concat
                 for batch in self.file.iter_batches(batch_size=self.buffer_rows, columns=names):
-                    yield batch.to_pandas(), batch.num_rows
+                    yield _arrow.to_frame(batch, pool), batch.num_rows
             return
         # usecols only for a pass over some columns: with it, pandas lets a row with extra fields through
         wanted = list(self.columns) if columns is None else columns
@@ -236,10 +238,16 @@ class Reader:
         return n, list(pd.factorize(values, sort=True)[1])
 
 
+#: Bytes of a local Parquet file read at a time: the column chunks stream through a buffer this size, instead of
+#: every compressed byte of a row group held at once beside its decoded values (a third less peak memory for
+#: row groups of 1,000,000 rows x 50 floats, measured with benchmarks/bench_parquet.py).
+PARQUET_READ_BUFFER = 1 << 20
+
+
 def _open_parquet(path: Path) -> Any:
     pq = parquet_module(path)
     with _parquet_errors(path):
-        return pq.ParquetFile(path)
+        return pq.ParquetFile(path, pre_buffer=False, buffer_size=PARQUET_READ_BUFFER)
 
 
 @contextlib.contextmanager

@@ -100,14 +100,24 @@ class ParquetSink(Sink):
         self.path = path
         self.folder = path.absolute().parent
         self.writer: Any = None
+        self.names: list[str] = []
+        self.metadata: Any = None
         self.pq = parquet_module(path)
 
     def _write(self, frame: pd.DataFrame) -> None:
         import pyarrow as pa
 
-        table = pa.Table.from_pandas(frame, preserve_index=False)
+        from mixupy._files import _arrow
+
+        pool = _arrow.memory_pool()
         if self.writer is None:
-            self.writer = self.pq.ParquetWriter(self.fh, table.schema)
+            schema = _arrow.pandas_schema(frame)
+            self.names, self.metadata = schema.names, schema.metadata
+        table = _arrow.to_table(frame, self.names, self.metadata, pool)
+        if self.writer is None:
+            self.writer = self.pq.ParquetWriter(
+                self.fh, table.schema, use_dictionary=_arrow.dictionary_columns(table.schema), memory_pool=pool
+            )
         elif not table.schema.equals(self.writer.schema, check_metadata=False):
             try:
                 table = table.cast(self.writer.schema)
