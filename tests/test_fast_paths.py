@@ -239,3 +239,18 @@ def test_one_row_per_call_is_drawn_too() -> None:
     for alpha in (1e-6, 0.3, 0.999):
         lam = _beta.beta_symmetric_small(alpha, 1, np.random.default_rng(0))
         assert lam.shape == (1,) and 0.0 <= lam[0] <= 1.0
+
+
+def test_a_frame_of_one_dtype_in_many_blocks_mixes_as_one_block_does():
+    """Frames read from Arrow hold a block per column: mixed column by column, the same numbers, NaN still named."""
+    rng = np.random.default_rng(5)
+    columns = {f"c{i}": rng.standard_normal(3_000) for i in range(6)}
+    split = pd.concat([pd.DataFrame({name: values}) for name, values in columns.items()], axis=1)
+    whole = pd.DataFrame(columns)
+    assert split._mgr.nblocks == 6 and whole._mgr.nblocks == 1
+    for kwargs in ({}, {"concat": True}, {"keep": ["c5"]}):
+        pd.testing.assert_frame_equal(mixup(split, random_state=3, **kwargs), mixup(whole, random_state=3, **kwargs))
+    columns["c2"][7] = np.nan
+    split = pd.concat([pd.DataFrame({name: values}) for name, values in columns.items()], axis=1)
+    with pytest.raises(ValueError, match="c2"):
+        mixup(split, random_state=3)

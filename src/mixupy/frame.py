@@ -328,10 +328,10 @@ def _numeric_values(data: pd.DataFrame, columns: list[Hashable], *, check_finite
     """Each column's values as a NumPy array, checked (on the machine's threads) for missing values,
     and for NaN and infinity where ``check_finite``."""
     arrays: list[np.ndarray | None] = [None] * len(columns)
-    dtypes = data.dtypes
-    if len(columns) == data.shape[1] and len(set(dtypes)) == 1 and isinstance(dtypes.iloc[0], np.dtype):
-        # one NumPy dtype: pandas holds one block, and its columns are views of to_numpy()
-        block = data.to_numpy(copy=False)
+    # one pandas block of one NumPy dtype: its columns are views of it. A frame of one dtype in several blocks
+    # (as Arrow data arrives) is taken column by column below: to_numpy() would copy it into one array.
+    block = numeric_block(data) if len(columns) == data.shape[1] else None
+    if block is not None:
         if check_finite and block.dtype.kind == "f" and not finite_sum(block):
             for name in columns:
                 column_values(data[name])  # names the first column holding NaN or infinity
