@@ -207,6 +207,26 @@ def test_every_reading_rule_holds_on_both_engines(
         same_on_both(capsys, tmp_path, src, [*args, "--seed", "5"])
 
 
+@pytest.mark.parametrize(
+    "column",
+    [
+        [" 1.5", "2.5 ", "3", "4", "5", "6"],  # numbers to pandas: not a category
+        ["True", "false", "TRUE", "False", "true", "False"],  # booleans are numbers
+        ["True", "", "TRUE", "False", "true", "False"],  # with a missing one they are not
+        ["a", "b", "a", "b", "c", "NA"],  # text
+        ["1", "2", "x", "4", "5", "6"],  # text, in the first block
+        ["1", "2", "3", "4", "x", "6"],  # a word after the first block: an error naming its row
+    ],
+)
+def test_categorical_auto_finds_the_same_columns_on_both_engines(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], column: list[str]
+) -> None:
+    src = tmp_path / "in.csv"
+    src.write_text("v,x,y\n" + "".join(f"{v},{i / 7},{'ab'[i % 2]}\n" for i, v in enumerate(column)))
+    for args in (["--categorical", "auto", "--buffer-rows", "4"], ["--categorical", "auto", "--labels", "y"]):
+        same_on_both(capsys, tmp_path, src, [*args, "--seed", "9"])
+
+
 def test_one_hot_integer_labels_stay_integers_on_both_engines(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -194,6 +194,47 @@ def _frame(names: list[str], wanted: Sequence[Hashable], columns: list[_Column],
     return frame.set_axis(pd.Index(list(wanted), dtype=object), axis=1)
 
 
+def unsure(
+    path: Path,
+    header: Sequence[Hashable],
+    wanted: Sequence[Hashable],
+    buffer_rows: int,
+    *,
+    sep: str,
+    compression: str | None,
+) -> list[Hashable]:
+    """The columns of the first block that are not plainly numbers: pandas decides how those read.
+
+    The others are numbers on both engines (``Reader.sniff_text``). Raises :class:`Fallback` where pyarrow
+    cannot parse the first block, or it holds no row.
+    """  # fmt: skip
+    names = [str(c) for c in wanted]
+    na = pa.array(_na_strings())
+    kinds: dict[str, set[str]] = {name: set() for name in names}
+    try:
+        raw, reader = _batches(path, header, names, sep, compression)
+        count = 0
+        with raw:
+            while count < buffer_rows:
+                try:
+                    batch = reader.read_next_batch()
+                except StopIteration:
+                    break
+                piece = batch.slice(0, buffer_rows - count)
+                count += piece.num_rows
+                for name, strings in zip(names, piece.columns, strict=True):
+                    try:
+                        kinds[name].add(_typed(strings, na)[0])
+                    except Fallback:
+                        kinds[name].add("other")
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, OSError):
+        raise Fallback from None
+    if count == 0:
+        raise Fallback
+    plain = [c for c, name in zip(wanted, names, strict=True) if kinds[name] <= {"int", "float"}]
+    return [c for c in wanted if c not in plain]
+
+
 def scan(
     path: Path, header: Sequence[Hashable], column: Hashable, *, classes: bool, sep: str, compression: str | None
 ) -> tuple[int, list[Any] | None]:

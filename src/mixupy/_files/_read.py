@@ -163,8 +163,18 @@ class Reader:
 
     def sniff_text(self, exclude: Sequence[Hashable] = ()) -> list[Hashable]:
         """The columns of the first block that do not read as numbers or dates: ``categorical="auto"`` for files."""
-        with contextlib.closing(self.blocks()) as blocks:  # the first block: the first chunk of either engine
-            first = next(blocks, (pd.DataFrame(columns=self.columns), 0))[0]
+        columns = [c for c in self.columns if c not in set(exclude)]
+        if self.engine == "pyarrow" and columns:
+            from mixupy._files import _arrow_csv
+
+            with contextlib.suppress(_arrow_csv.Fallback):  # pandas reads only the columns that are not plain
+                columns = _arrow_csv.unsure(
+                    self.path, self.header, columns, self.buffer_rows, sep=self.sep, compression=self.compression
+                )
+        if not columns:
+            return []
+        with contextlib.closing(self._chunks(columns)) as chunks:
+            first = next(chunks, (pd.DataFrame(columns=columns), 0))[0]
         return [
             c
             for c in first.columns
