@@ -7,7 +7,7 @@ import contextlib
 import gzip
 import lzma
 import os
-from collections.abc import Callable, Generator, Hashable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -173,8 +173,9 @@ class Reader:
                 )
         if not columns:
             return []
-        with contextlib.closing(self._chunks(columns)) as chunks:
-            first = next(chunks, (pd.DataFrame(columns=columns), 0))[0]
+        chunks = self._chunks(columns)
+        first = next(chunks, (pd.DataFrame(columns=columns), 0))[0]
+        del chunks  # the reader, closed as it goes
         return [
             c
             for c in first.columns
@@ -221,7 +222,7 @@ class Reader:
                     else:
                         yield chunk, len(chunk)
 
-    def blocks(self) -> Generator[tuple[pd.DataFrame, int], None, None]:
+    def blocks(self) -> Iterator[tuple[pd.DataFrame, int]]:
         """Blocks of exactly ``buffer_rows`` rows (the last one may be shorter), each with the progress it makes.
 
         With pyarrow, the pandas reader takes over from the first block that pyarrow cannot read as it does.
