@@ -335,3 +335,20 @@ def test_kinds_the_writer_does_not_know_are_left_to_pandas() -> None:
     dates = pd.DataFrame({"t": pd.date_range("2024-01-01", periods=3)})
     assert not write(dates, io.StringIO(), header=True, sep=",")
     assert not write(pd.DataFrame({"x": [1.5]}), io.StringIO(), header=True, sep=".")  # a separator in numbers
+
+
+def test_parquet_to_csv_is_the_same_file_on_both_engines(tmp_path: Path) -> None:
+    frame = pd.DataFrame(
+        {
+            "x": np.arange(10, dtype="float32") / 3,  # float32, Int64, categories, datetimes: left to to_csv
+            "i": pd.array(range(10), dtype="Int64"),
+            "c": pd.Categorical(list("ababababab")),
+            "t": pd.date_range("2024-01-01", periods=10, freq="h"),
+            "f": np.linspace(-1, 1, 10),
+        }
+    )
+    frame.to_parquet(tmp_path / "in.parquet")
+    for engine in ("pandas", "pyarrow"):
+        out = tmp_path / f"{engine}.csv"
+        mixupy.mixup_file(tmp_path / "in.parquet", out, engine=engine, categorical="c", concat=True, random_state=0)
+    assert (tmp_path / "pandas.csv").read_bytes() == (tmp_path / "pyarrow.csv").read_bytes()
