@@ -352,3 +352,23 @@ def test_parquet_to_csv_is_the_same_file_on_both_engines(tmp_path: Path) -> None
         out = tmp_path / f"{engine}.csv"
         mixupy.mixup_file(tmp_path / "in.parquet", out, engine=engine, categorical="c", concat=True, random_state=0)
     assert (tmp_path / "pandas.csv").read_bytes() == (tmp_path / "pyarrow.csv").read_bytes()
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"x,y\r\n1.5,a\r\n2.5,b\r\n3.5,a\r\n",  # Windows line ends
+        b"x,y\r1.5,a\r2.5,b\r3.5,a\r",  # old Mac line ends
+        b"x,y\n1.5,a\n\n2.5,b\n3.5,a\n\n",  # blank lines
+        b"x,y\n1.5,a\n   \n2.5,b\n",  # a line of spaces
+        b"\xef\xbb\xbfx,y\n1.5,a\n2.5,b\n",  # a byte-order mark
+        b"x,y\n1.5,a\n2.5,b",  # no line end at the end
+        b'"x","y"\n"1.5",a\n"2.5",b\n',  # quoted names and numbers
+    ],
+)
+def test_line_ends_marks_and_quotes_read_the_same_on_both_engines(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], data: bytes
+) -> None:
+    src = tmp_path / "in.csv"
+    src.write_bytes(data)
+    same_on_both(capsys, tmp_path, src, ["--labels", "y", "--concat", "--seed", "0"])
