@@ -1,29 +1,31 @@
-"""Stream a large CSV through `mixupy augment`: peak memory and rows per second, beside pandas.
+"""Stream large CSVs through `mixupy augment` on each engine, beside pyarrow's, polars' and pandas' own copies.
 
-Generates a CSV of the given size (10 float columns and a class column, cached
-under benchmarks/_work/), then runs, each in a fresh child process and in the
-same run:
+Generates CSVs of the given shapes (float columns at full precision and one class column ``y``, cached under
+benchmarks/_work/), then runs, each in a fresh child process, interleaved (every case once per round, the
+median of ``--repeats`` rounds):
 
-* `mixupy augment` (streaming, --labels y, default --buffer-rows),
-* pandas' own read_csv + to_csv of the whole file (in memory),
-* a chunked pandas read_csv(chunksize) + to_csv (a streaming copy, the floor).
+* a pyarrow streaming copy (``pyarrow.csv.open_csv`` + ``CSVWriter``),
+* a polars streaming copy (``scan_csv(...).sink_csv(...)``),
+* a chunked pandas ``read_csv(chunksize)`` + ``to_csv``,
+* ``mixupy augment --labels y --engine pandas`` and ``--engine pyarrow`` (default ``--buffer-rows``).
 
-Peak memory is the child's maximum resident set size (os.wait4). The table is
-written into docs/scaling.md between the markers.
+Peak memory is the child's maximum resident set size (``os.wait4``, from a small launcher process). The
+table goes into docs/scaling.md between the ``stream`` markers.
 
-    python benchmarks/bench_stream.py                 # 2 GB, writes the docs
-    python benchmarks/bench_stream.py --size-mb 50    # quick
+    python benchmarks/bench_stream.py                          # 1M x 9 and 1M x 50, 3 rounds, writes the docs
+    python benchmarks/bench_stream.py --shapes 100000x9 --repeats 1 --no-docs   # quick
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
+import statistics
 import subprocess
 import sys
 import textwrap
-import time
 from pathlib import Path
 
 import numpy as np
@@ -36,16 +38,23 @@ DOC = ROOT / "docs" / "scaling.md"
 MARK = "stream"
 sys.path.insert(0, str(ROOT))
 
-from _report import write_section  # noqa: E402
+from _report import command_line, write_section  # noqa: E402
 
 from mixupy.stream import DEFAULT_BUFFER_ROWS  # noqa: E402
 
-COLUMNS = 10
-
-PANDAS_COPY = textwrap.dedent(
+PYARROW_COPY = textwrap.dedent(
     """
-    import sys, pandas as pd
-    pd.read_csv(sys.argv[1]).to_csv(sys.argv[2], index=False)
+    import sys, pyarrow.csv as pcsv
+    reader = pcsv.open_csv(sys.argv[1])
+    with pcsv.CSVWriter(sys.argv[2], reader.schema) as writer:
+        for batch in reader:
+            writer.write_batch(batch)
+    """
+)
+POLARS_COPY = textwrap.dedent(
+    """
+    import sys, polars as pl
+    pl.scan_csv(sys.argv[1]).sink_csv(sys.argv[2])
     """
 )
 PANDAS_CHUNKED = textwrap.dedent(
@@ -58,81 +67,120 @@ PANDAS_CHUNKED = textwrap.dedent(
 )
 
 
-def make_csv(size_mb: int) -> tuple[Path, int]:
-    """A CSV of about ``size_mb`` megabytes, made once; returns its path and its number of rows."""
+def make_csv(rows: int, columns: int) -> Path:
+    """A CSV of ``rows`` x ``columns`` (``columns - 1`` standard-normal floats written in full, and ``y``)."""
     WORK.mkdir(exist_ok=True)
-    path = WORK / f"stream_{size_mb}mb.csv"
-    rows_file = path.with_suffix(".rows")
-    if path.exists() and rows_file.exists():
-        return path, int(rows_file.read_text())
+    path = WORK / f"stream_{rows}x{columns}.csv"
+    if path.exists():
+        return path
     rng = np.random.default_rng(0)
-    target = size_mb * 1_000_000
-    rows = 0
     tmp = path.with_suffix(".part")
     with open(tmp, "w", newline="") as fh:
-        while fh.tell() < target:
-            chunk = pd.DataFrame(rng.standard_normal((200_000, COLUMNS)), columns=[f"f{i}" for i in range(COLUMNS)])
-            chunk["y"] = np.array(["setosa", "versicolor", "virginica"])[rng.integers(0, 3, len(chunk))]
-            chunk.to_csv(fh, header=rows == 0, index=False, float_format="%.6f")
-            rows += len(chunk)
+        for start in range(0, rows, 100_000):
+            n = min(100_000, rows - start)
+            chunk = pd.DataFrame(rng.standard_normal((n, columns - 1)), columns=[f"f{i}" for i in range(columns - 1)])
+            chunk["y"] = np.array(["setosa", "versicolor", "virginica"])[rng.integers(0, 3, n)]
+            chunk.to_csv(fh, header=start == 0, index=False)
     tmp.replace(path)
-    rows_file.write_text(str(rows))
-    return path, rows
+    return path
+
+
+# The child is started by a small launcher process: a child forked from this process (numpy and pandas loaded)
+# would count this process's memory at the fork in its own peak, which Linux keeps across exec.
+LAUNCHER = textwrap.dedent(
+    """
+    import json, os, subprocess, sys, time
+    start = time.perf_counter()
+    child = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    err = child.stderr.read().decode()
+    _, status, usage = os.wait4(child.pid, 0)
+    print(json.dumps([time.perf_counter() - start, usage.ru_maxrss, os.waitstatus_to_exitcode(status), err]))
+    """
+)
 
 
 def measure(command: list[str]) -> tuple[float, float]:
     """Run ``command``; return its wall-clock seconds and peak resident memory in MB."""
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
-    start = time.perf_counter()
-    child = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(child.pid, 0)
-    seconds = time.perf_counter() - start
-    child.returncode = os.waitstatus_to_exitcode(status)
-    err = child.stderr.read().decode() if child.stderr else ""
-    if child.returncode:
+    done = subprocess.run([sys.executable, "-S", "-c", LAUNCHER, *command], env=env, capture_output=True, check=True)
+    seconds, peak_kib, code, err = json.loads(done.stdout)
+    if code:
         raise RuntimeError(f"{command} failed: {err}")
-    return seconds, usage.ru_maxrss / 1024  # ru_maxrss is in KiB on Linux
+    return seconds, peak_kib / 1024  # ru_maxrss is in KiB on Linux
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--size-mb", type=int, default=2000, help="size of the generated CSV (default 2000)")
-    parser.add_argument("--buffer-rows", type=int, default=DEFAULT_BUFFER_ROWS, help="mixupy --buffer-rows")
-    parser.add_argument("--no-docs", action="store_true", help="print only, leave docs/scaling.md alone")
-    args = parser.parse_args()
-
-    src, rows = make_csv(args.size_mb)
-    out = WORK / "stream_out.csv"
-    size = src.stat().st_size / 1e6
+def cases(src: Path, out: Path, buffer_rows: int) -> dict[str, list[str]]:
     py = sys.executable
-    augment_options = ["--seed", "0", "--no-progress", "--buffer-rows", str(args.buffer_rows)]
-    cases = [
-        (
-            f"mixupy augment --labels y (streaming, --buffer-rows {args.buffer_rows:_})",
-            [py, "-m", "mixupy", "augment", str(src), "-o", str(out), "--labels", "y", *augment_options],
-        ),
-        ("pandas read_csv + to_csv, whole file", [py, "-c", PANDAS_COPY, str(src), str(out)]),
-        (
-            f"pandas read_csv(chunksize={args.buffer_rows:_}) + to_csv",
-            [py, "-c", PANDAS_CHUNKED, str(src), str(out), str(args.buffer_rows)],
-        ),
-    ]
+    augment = [py, "-m", "mixupy", "augment", str(src), "-o", str(out), "--labels", "y", "--seed", "0"]
+    augment += ["--no-progress", "--buffer-rows", str(buffer_rows)]
+    return {
+        "pyarrow copy (open_csv + CSVWriter)": [py, "-c", PYARROW_COPY, str(src), str(out)],
+        "polars copy (scan_csv + sink_csv)": [py, "-c", POLARS_COPY, str(src), str(out)],
+        f"pandas read_csv(chunksize={buffer_rows:_}) + to_csv": [
+            py, "-c", PANDAS_CHUNKED, str(src), str(out), str(buffer_rows)
+        ],
+        "mixupy augment --engine pandas": [*augment, "--engine", "pandas"],
+        "mixupy augment --engine pyarrow": [*augment, "--engine", "pyarrow"],
+    }  # fmt: skip
+
+
+def run_shape(rows: int, columns: int, buffer_rows: int, repeats: int, pandas_repeats: int) -> list[str]:
+    src = make_csv(rows, columns)
+    out = WORK / "stream_out.csv"
+    todo = cases(src, out, buffer_rows)
+    times: dict[str, list[float]] = {name: [] for name in todo}
+    peaks: dict[str, list[float]] = {name: [] for name in todo}
+    for round_ in range(repeats):  # interleaved: load on the machine hits every case alike
+        for name, command in todo.items():
+            if "pandas" in name and round_ >= pandas_repeats:
+                continue
+            seconds, peak = measure(command)
+            times[name].append(seconds)
+            peaks[name].append(peak)
+            print(f"{rows}x{columns} {name}: {seconds:.2f} s, {peak:.0f} MB", flush=True)
+    out.unlink(missing_ok=True)
+    base = statistics.median(times["pyarrow copy (open_csv + CSVWriter)"])
+    size = src.stat().st_size / 1e6
     lines = [
-        f"CSV of {size:,.0f} MB: {rows:,} rows x {COLUMNS} float columns + 1 class column; "
-        f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-        f"pandas {pd.__version__}. Each case in a fresh process, one after the other, in one run.",
+        f"**{rows:,} rows x {columns} columns** ({columns - 1} floats in full precision + class column `y`, "
+        f"{size:,.0f} MB), medians of interleaved rounds:",
         "",
-        "| case | seconds | rows/s | MB/s (input) | output MB | peak memory (RSS) |",
+        "| case | runs | seconds | rows/s | throughput / pyarrow copy | peak memory (RSS) |",
         "|---|---:|---:|---:|---:|---:|",
     ]
-    for name, command in cases:
-        seconds, peak = measure(command)
-        written = out.stat().st_size / 1e6
-        speed = f"{seconds:,.1f} | {rows / seconds:,.0f} | {size / seconds:,.1f}"
-        lines.append(f"| {name} | {speed} | {written:,.0f} | {peak:,.0f} MB |")
-        print(lines[-1], flush=True)
-    out.unlink(missing_ok=True)
-    lines += ["", f"Reproduce: `python benchmarks/bench_stream.py --size-mb {args.size_mb}`"]
+    for name in todo:
+        seconds = statistics.median(times[name])
+        peak = statistics.median(peaks[name])
+        row = f"{len(times[name])} | {seconds:,.2f} | {rows / seconds:,.0f} | {base / seconds:.2f}x | {peak:,.0f} MB"
+        lines.append(f"| {name} | {row} |")
+    return [*lines, ""]
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--shapes", default="1000000x9,1000000x50", help="ROWSxCOLUMNS, separated by commas")
+    parser.add_argument("--buffer-rows", type=int, default=DEFAULT_BUFFER_ROWS, help="mixupy --buffer-rows")
+    parser.add_argument("--repeats", type=int, default=3, help="interleaved rounds (default 3)")
+    parser.add_argument(
+        "--pandas-repeats", type=int, default=None, help="rounds that run the pandas cases too (default: all)"
+    )
+    parser.add_argument("--no-docs", action="store_true", help="print only, leave docs/scaling.md alone")
+    args = parser.parse_args(argv)
+    import polars
+    import pyarrow
+
+    lines = [
+        f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"pandas {pd.__version__}, pyarrow {pyarrow.__version__}, polars {polars.__version__}. Each case in a "
+        "fresh process; mixupy writes the mixed rows (17 significant digits, and one probability column per "
+        "class) where the copies write the input back.",
+        "",
+    ]
+    for shape in args.shapes.split(","):
+        rows, columns = (int(part) for part in shape.lower().split("x"))
+        pandas_repeats = args.repeats if args.pandas_repeats is None else args.pandas_repeats
+        lines += run_shape(rows, columns, args.buffer_rows, args.repeats, pandas_repeats)
+    lines.append(f"Reproduce: `{command_line('bench_stream.py', argv)}`")
     table = "\n".join(lines)
     print(table)
     if not args.no_docs:

@@ -124,15 +124,18 @@ def test_unparsable_csv(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
     assert listing(tmp_path) == {"in.csv"}
 
 
-def test_failed_write_leaves_no_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("engine", ["pandas", "pyarrow"])
+def test_failed_write_leaves_no_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, engine: str) -> None:
+    from mixupy._files import _arrow_csv
+
     src, dst = tmp_path / "in.csv", tmp_path / "out.csv"
     write_csv(src)
 
     def explode(*args: object, **kwargs: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(pd.DataFrame, "to_csv", explode)
-    assert main(["augment", str(src), "-o", str(dst), "--labels", "species"]) == 130
+    monkeypatch.setattr(*((pd.DataFrame, "to_csv") if engine == "pandas" else (_arrow_csv, "write")), explode)
+    assert main(["augment", str(src), "-o", str(dst), "--labels", "species", "--engine", engine]) == 130
     assert listing(tmp_path) == {"in.csv"}
 
 

@@ -282,16 +282,21 @@ def test_a_run_failing_in_its_second_block_leaves_no_output_and_keeps_an_old_one
     assert dst.read_bytes() == b"old"
 
 
-@pytest.mark.parametrize("dst_name", ["out.csv", "out.parquet"])
+@pytest.mark.parametrize(
+    ("dst_name", "engine"), [("out.csv", "pandas"), ("out.csv", "pyarrow"), ("out.parquet", "auto")]
+)
 def test_interrupted_run_leaves_no_output_and_keeps_an_old_one(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, dst_name: str
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, dst_name: str, engine: str
 ) -> None:
-    """Ctrl-C while the second block is written (the writers are pandas' and pyarrow's public ones)."""
+    """Ctrl-C while the second block is written (by pandas' to_csv, mixupy's pyarrow CSV writer, ParquetWriter)."""
+    from mixupy._files import _arrow_csv
+
     src, dst = tmp_path / "in.parquet", tmp_path / dst_name
     write(frame(30)[["x", "k"]], src)
     dst.write_bytes(b"old")
     calls: list[int] = []
-    owner, method = (pd.DataFrame, "to_csv") if dst.suffix == ".csv" else (pq.ParquetWriter, "write_table")
+    writers = {"pandas": (pd.DataFrame, "to_csv"), "pyarrow": (_arrow_csv, "write")}
+    owner, method = writers[engine] if dst.suffix == ".csv" else (pq.ParquetWriter, "write_table")
     real = getattr(owner, method)
 
     def interrupt_second_block(*args: Any, **kwargs: Any) -> Any:
@@ -302,31 +307,36 @@ def test_interrupted_run_leaves_no_output_and_keeps_an_old_one(
 
     monkeypatch.setattr(owner, method, interrupt_second_block)
     with pytest.raises(KeyboardInterrupt):
-        mixup_file(src, dst, buffer_rows=10, concat=True)
+        mixup_file(src, dst, buffer_rows=10, concat=True, engine=engine)
     assert len(calls) == 2
     assert listing(tmp_path) == {"in.parquet", dst_name}
     assert dst.read_bytes() == b"old"
 
 
+@pytest.mark.parametrize("engine", ["pandas", "pyarrow"])
 def test_sigterm_during_augment_removes_the_temporary_file(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], engine: str
 ) -> None:
     """A real SIGTERM, sent to this process while the second block is written."""
+    from mixupy._files import _arrow_csv
+
     src, dst = tmp_path / "in.csv", tmp_path / "out.csv"
     write(frame(30)[["x", "k"]], src)
-    real = pd.DataFrame.to_csv
+    owner, method = (pd.DataFrame, "to_csv") if engine == "pandas" else (_arrow_csv, "write")
+    real = getattr(owner, method)
     calls: list[int] = []
 
-    def terminate_on_second_block(self: pd.DataFrame, *args: Any, **kwargs: Any) -> Any:
+    def terminate_on_second_block(*args: Any, **kwargs: Any) -> Any:
         calls.append(1)
         if len(calls) == 2:
             assert not dst.exists()  # the first block is written, but not under the target's name
             os.kill(os.getpid(), signal.SIGTERM)
-        return real(self, *args, **kwargs)
+        return real(*args, **kwargs)
 
-    monkeypatch.setattr(pd.DataFrame, "to_csv", terminate_on_second_block)
+    monkeypatch.setattr(owner, method, terminate_on_second_block)
     previous = signal.getsignal(signal.SIGTERM)
-    assert main(["augment", str(src), "-o", str(dst), "--buffer-rows", "10"]) == 128 + signal.SIGTERM
+    command = ["augment", str(src), "-o", str(dst), "--buffer-rows", "10", "--engine", engine]
+    assert main(command) == 128 + signal.SIGTERM
     assert "stopped by SIGTERM" in capsys.readouterr().err
     assert len(calls) == 2
     assert listing(tmp_path) == {"in.csv"}

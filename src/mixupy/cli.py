@@ -206,6 +206,13 @@ def _add_augment(sub: Any) -> None:
         f"and memory grows with it (default {DEFAULT_BUFFER_ROWS})",
     )
     aug.add_argument(
+        "--engine",
+        choices=["auto", "pyarrow", "pandas"],
+        default="auto",
+        help="what reads and writes CSV: auto (pyarrow when installed), pyarrow or pandas; the output is the "
+        "same file byte for byte (default auto)",
+    )
+    aug.add_argument(
         "--progress",
         action=argparse.BooleanOptionalAction,
         default=None,
@@ -346,6 +353,7 @@ def run_augment(args: argparse.Namespace) -> None:
             random_state=args.seed,
             buffer_rows=args.buffer_rows,
             progress=args.progress,
+            engine=args.engine,
         )
     except (FileNotFoundError, IsADirectoryError, ImportError) as exc:  # the call, not the data, is wrong
         raise UsageError(str(exc)) from None
@@ -483,6 +491,7 @@ _FLAGS = MappingProxyType(
         "batch_size": "--rows",
         "buffer_rows": "--buffer-rows",
         "target": "-o",
+        "engine": "--engine",
     }
 )
 

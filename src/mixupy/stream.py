@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from mixupy._files import (
+    CSV_ENGINES,
     CsvSink,
     ParquetSink,
     Reader,
@@ -37,6 +38,7 @@ from mixupy._files import (
     atomic_write,
     check_source,
     check_target,
+    csv_engine,
     is_parquet,
     parquet_module,
     text_view,
@@ -49,6 +51,7 @@ from mixupy._validation import (
     NonNumericColumnsError,
     check_block_numeric,
     check_bool,
+    check_choice,
     check_frame,
     check_positive_int,
 )
@@ -83,6 +86,7 @@ def mixup_file(
     random_state: int | np.random.Generator | None = None,
     buffer_rows: int = DEFAULT_BUFFER_ROWS,
     progress: bool | None = False,
+    engine: str = "auto",
 ) -> tuple[int, int]:
     """Mix the rows of a CSV or Parquet file into a new file, with bounded memory.
 
@@ -134,6 +138,12 @@ def mixup_file(
     progress : bool or None, default False
         Show a progress bar on standard error (needs ``mixupy[progress]``, tqdm);
         None shows it when standard error is a terminal and tqdm is installed.
+    engine : {"auto", "pyarrow", "pandas"}, default "auto"
+        What reads and writes CSV: pyarrow (streaming, on several threads), pandas, or
+        ``"auto"``, pyarrow when it is installed. The output is the same file byte for
+        byte either way, and so is every message about the input: where pyarrow cannot
+        read a block exactly as pandas does (``dates``, a row it refuses, a field that
+        is not plainly a number), pandas reads the file from that block on.
 
     Returns
     -------
@@ -145,7 +155,7 @@ def mixup_file(
     FileNotFoundError
         The input file, or the folder of ``target``, does not exist.
     ImportError
-        Parquet without pyarrow, or ``progress=True`` without tqdm.
+        Parquet or ``engine="pyarrow"`` without pyarrow, or ``progress=True`` without tqdm.
     TypeError
         A column that is not numeric (the message names the first row that is
         not a number), or a parameter of the wrong type.
@@ -182,7 +192,8 @@ def mixup_file(
     """
     source = check_source(source)
     options = MixOptions.from_arguments(locals())  # every option of the call, checked once
-    reading = {"sep": sep, "dates": check_names(dates, "dates"), "drop": check_names(drop, "drop")}
+    engine = csv_engine(check_choice(engine, "engine", CSV_ENGINES))
+    reading = {"sep": sep, "dates": check_names(dates, "dates"), "drop": check_names(drop, "drop"), "engine": engine}
     options = options.pair_by(target_columns, pairing, bandwidth, k_neighbors, name="target_columns")
     rng = random_source(random_state)
     buffer_rows = check_positive_int(buffer_rows, "buffer_rows")
@@ -192,7 +203,7 @@ def mixup_file(
     if progress is not None:
         progress = check_bool(progress, "progress")
     if not isinstance(target, (str, os.PathLike)) and hasattr(target, "write"):
-        return _mix_into(source, CsvSink(target, sep=sep), buffer_rows, options, rng, progress, reading)
+        return _mix_into(source, CsvSink(target, sep=sep, engine=engine), buffer_rows, options, rng, progress, reading)
     path = check_target(source, target)
     if is_parquet(path):
         parquet_module(path)  # a missing pyarrow is reported before any file is made
@@ -200,7 +211,7 @@ def mixup_file(
         if is_parquet(path):
             return _mix_into(source, ParquetSink(fh, path), buffer_rows, options, rng, progress, reading)
         with text_view(fh) as text:
-            sink = CsvSink(text, path.absolute().parent, sep=sep)
+            sink = CsvSink(text, path.absolute().parent, sep=sep, engine=engine)
             return _mix_into(source, sink, buffer_rows, options, rng, progress, reading)
 
 

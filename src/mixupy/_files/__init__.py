@@ -12,9 +12,20 @@
 
 from mixupy._files._atomic import atomic_path, atomic_write, text_view
 from mixupy._files._read import Reader, check_source
-from mixupy._files._sinks import CsvSink, ParquetSink, Sink, Spill, check_target, is_parquet, parquet_module
+from mixupy._files._sinks import (
+    CSV_ENGINES,
+    CsvSink,
+    ParquetSink,
+    Sink,
+    Spill,
+    check_target,
+    csv_engine,
+    is_parquet,
+    parquet_module,
+)
 
 __all__ = [
+    "CSV_ENGINES",
     "CsvSink",
     "ParquetSink",
     "Reader",
@@ -24,6 +35,7 @@ __all__ = [
     "atomic_write",
     "check_source",
     "check_target",
+    "csv_engine",
     "is_parquet",
     "parquet_module",
     "text_view",

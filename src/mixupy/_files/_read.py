@@ -34,6 +34,9 @@ def check_source(source: Any) -> Path:
     return path
 
 
+#: The compressions that pyarrow streams (``engine="pyarrow"``); the others are read by pandas.
+ARROW_COMPRESSIONS = (None, "gzip", "bz2", "zstd")
+
 #: The widest header a CSV file may have: wider ones are refused before pandas parses them.
 MAX_COLUMNS = 100_000
 
@@ -123,6 +126,7 @@ class Reader:
         text: Sequence[Hashable] = (),
         dates: Sequence[Hashable] = (),
         drop: Sequence[Hashable] = (),
+        engine: str = "pandas",
     ) -> None:
         self.path, self.buffer_rows, self.sep = path, buffer_rows, sep
         self.parquet = is_parquet(path)
@@ -144,6 +148,9 @@ class Reader:
         self.header = names
         self.columns = pd.Index([c for c in names if c not in set(drop)], dtype=object)
         self.text, self.dates = [c for c in text if c in self.columns], list(dates)
+        # pyarrow reads what it can stream from a regular file; dates and other compressions are pandas'
+        arrow = not self.parquet and path.is_file() and not self.dates and self.compression in ARROW_COMPRESSIONS
+        self.engine = "pyarrow" if engine == "pyarrow" and arrow else "pandas"
         if self.parquet:
             self.total = self.file.metadata.num_rows
 
@@ -157,7 +164,19 @@ class Reader:
 
     def sniff_text(self, exclude: Sequence[Hashable] = ()) -> list[Hashable]:
         """The columns of the first block that do not read as numbers or dates: ``categorical="auto"`` for files."""
-        first = next(self._chunks(), (pd.DataFrame(columns=self.columns), 0))[0]
+        columns = [c for c in self.columns if c not in set(exclude)]
+        if self.engine == "pyarrow" and columns:
+            from mixupy._files import _arrow_csv
+
+            with contextlib.suppress(_arrow_csv.Fallback):  # pandas reads only the columns that are not plain
+                columns = _arrow_csv.unsure(
+                    self.path, self.header, columns, self.buffer_rows, sep=self.sep, compression=self.compression
+                )
+        if not columns:
+            return []
+        chunks = self._chunks(columns)
+        first = next(chunks, (pd.DataFrame(columns=columns), 0))[0]
+        del chunks  # the reader, closed as it goes
         return [
             c
             for c in first.columns
@@ -206,7 +225,28 @@ class Reader:
                         yield chunk, len(chunk)
 
     def blocks(self) -> Iterator[tuple[pd.DataFrame, int]]:
-        """Blocks of exactly ``buffer_rows`` rows (the last one may be shorter)."""
+        """Blocks of exactly ``buffer_rows`` rows (the last one may be shorter), each with the progress it makes.
+
+        With pyarrow, the pandas reader takes over from the first block that pyarrow cannot read as it does.
+        """
+        done = 0
+        if self.engine == "pyarrow":
+            from mixupy._files import _arrow_csv
+
+            arrow = _arrow_csv.read_blocks(
+                self.path, self.header, list(self.columns), self.text, self.buffer_rows,
+                sep=self.sep, compression=self.compression,
+            )  # fmt: skip
+            with contextlib.suppress(_arrow_csv.Fallback):
+                for block, units in arrow:
+                    yield block, units if self.unit == "B" else len(block)
+                    done += 1
+                return
+        for i, item in enumerate(self._pandas_blocks()):
+            if i >= done:
+                yield item
+
+    def _pandas_blocks(self) -> Iterator[tuple[pd.DataFrame, int]]:
         pending: list[pd.DataFrame] = []
         count = units = 0
         for chunk, done in self._chunks():
@@ -226,6 +266,14 @@ class Reader:
         if class_column is None and self.total is not None and self.parquet:
             return self.total, None
         column = class_column if class_column is not None else self.columns[0]
+        if self.engine == "pyarrow" and (class_column is None or class_column in self.text):
+            from mixupy._files import _arrow_csv
+
+            with contextlib.suppress(_arrow_csv.Fallback):
+                return _arrow_csv.scan(
+                    self.path, self.header, column, classes=class_column is not None,
+                    sep=self.sep, compression=self.compression,
+                )  # fmt: skip
         n = 0
         uniques: list[pd.Series] = []
         for chunk, _ in self._chunks([column]):

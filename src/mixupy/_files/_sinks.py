@@ -39,6 +39,24 @@ def check_target(source: Path, target: Any) -> Path:
     return path
 
 
+CSV_ENGINES = ("auto", "pyarrow", "pandas")
+
+
+def csv_engine(engine: str) -> str:
+    """``"pyarrow"`` or ``"pandas"``: ``"auto"`` is pyarrow when it can be imported; pyarrow asked for but
+    missing is an ImportError that says how to install it. ``engine`` is one of :data:`CSV_ENGINES`."""
+    if engine == "pandas":
+        return engine
+    try:
+        import pyarrow.csv  # noqa: F401
+    except ImportError as exc:
+        if engine == "auto":
+            return "pandas"
+        msg = "engine='pyarrow' needs pyarrow: pip install 'mixupy[parquet]', or use engine='pandas'"
+        raise ImportError(msg) from exc
+    return "pyarrow"
+
+
 def is_parquet(path: Path) -> bool:
     return path.suffix.lower() in PARQUET_SUFFIXES
 
@@ -81,13 +99,19 @@ class Sink:
 class CsvSink(Sink):
     """Blocks written as CSV text with the input's separator; ``folder`` is where a spill file may go."""
 
-    def __init__(self, fh: IO[str], folder: Path | None = None, *, sep: str = ",") -> None:
+    def __init__(self, fh: IO[str], folder: Path | None = None, *, sep: str = ",", engine: str = "pandas") -> None:
         super().__init__()
         self.fh = fh
         self.folder = folder
         self.sep = sep
+        self.engine = engine
 
     def _write(self, frame: pd.DataFrame) -> None:
+        if self.engine == "pyarrow":  # the same bytes as to_csv, for the kinds of columns it knows
+            from mixupy._files._arrow_csv import write
+
+            if write(frame, self.fh, header=self.rows == 0, sep=self.sep):
+                return
         frame.to_csv(self.fh, header=self.rows == 0, index=False, sep=self.sep)
 
 

@@ -1,0 +1,389 @@
+"""CSV through pyarrow: blocks read as the pandas reader reads them, and blocks written as ``to_csv`` writes them.
+
+Reading. pyarrow parses the file (streaming, on its threads) with every column as text; each column of each
+block is then typed by pandas' own rules for that block: integers when every field is an integer and none is
+missing, else floats, else booleans (``true`` / ``false`` in any case); ``NA_STRINGS`` are missing in number
+columns, only the empty field in text columns. Whatever does not fit these rules plainly (a field pandas might
+read another way, a row pyarrow refuses, text where a number belongs) raises :class:`Fallback`: the pandas
+reader takes over from that block, so that every block, and every message, is the pandas reader's.
+
+Writing. Numbers become the shortest text that reads back exactly, in Python's notation (``repr``), strings are
+quoted exactly when the ``csv`` module quotes them, and a block's bytes are those of
+``DataFrame.to_csv(index=False)``. A block with another kind of column is left to pandas (``write`` says so).
+"""
+
+from __future__ import annotations
+
+import collections
+import re
+from collections.abc import Hashable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from types import MappingProxyType
+from typing import IO, Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pcsv
+
+from mixupy._parallel import thread_count
+
+#: The compressions pyarrow reads as a stream; the others are left to pandas.
+CODECS: Mapping[str | None, str | None] = MappingProxyType({None: None, "gzip": "gzip", "bz2": "bz2", "zstd": "zstd"})
+#: Bytes pyarrow parses at a time (it reads a few such blocks ahead).
+BLOCK_BYTES = 1 << 20
+#: Rows formatted as one piece of output, on one thread.
+WRITE_ROWS = 1 << 15
+
+
+class Fallback(Exception):  # a signal between two readers, never seen by the caller
+    """pyarrow cannot read this block exactly as pandas does: the pandas reader takes over from it."""
+
+
+# ---------------------------------------------------------------- reading
+
+
+class _Column:
+    """The pieces of one column of the block being gathered, each typed on its own."""
+
+    def __init__(self, text: bool) -> None:
+        self.text = text
+        self.kinds: set[str] = set()
+        self.missing = False
+        self.pieces: list[Any] = []
+
+
+def _typed(strings: pa.Array, na: pa.Array) -> tuple[str, Any, bool]:
+    """A piece of a number column typed: ``(kind, values, has_missing)``, kind ``int``, ``float``, ``bool``."""
+    try:  # the plain case first: every field a number, none missing but 'nan' and the like
+        floats = pc.cast(strings, pa.float64())
+        x = floats.to_numpy(zero_copy_only=False)
+        if not np.isnan(x).any():
+            return _numbers(strings, x, slice(None), has_missing=False)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        pass
+    missing = pc.is_in(strings, value_set=na)
+    has_missing = bool(pc.any(missing).as_py())
+    values = pc.if_else(missing, pa.scalar(None, pa.string()), strings) if has_missing else strings
+    try:
+        floats = pc.cast(values, pa.float64())
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        lower = pc.utf8_lower(values)
+        true = pc.equal(lower, "true")
+        if not has_missing and pc.all(pc.or_(true, pc.equal(lower, "false"))).as_py():
+            return "bool", true.to_numpy(zero_copy_only=False), False
+        raise Fallback from None
+    x = floats.to_numpy(zero_copy_only=False)
+    given = ~np.asarray(missing.to_numpy(zero_copy_only=False)) if has_missing else slice(None)
+    return _numbers(values, x, given, has_missing=has_missing)
+
+
+def _numbers(values: pa.Array, x: np.ndarray, given: Any, *, has_missing: bool) -> tuple[str, Any, bool]:
+    """Numbers ``x`` read from ``values`` (``given``: the fields not missing) as integers or floats."""
+    if not np.isfinite(x[given]).all():  # 'inf', 'NAN', '1e999': pandas decides
+        raise Fallback
+    if np.array_equal(x[given], np.trunc(x[given])):
+        try:
+            return "int", pc.cast(values, pa.int64()).to_numpy(zero_copy_only=False), has_missing
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            # '+7', or beyond int64: integers to pandas, which pyarrow cannot say
+            if not pc.any(pc.match_substring_regex(values, "[.eE]")).as_py():
+                raise Fallback from None
+    return "float", x, has_missing
+
+
+def _gather(column: _Column, strings: pa.Array, na: pa.Array) -> None:
+    if column.text:  # as written; only the empty field is missing
+        column.pieces.append(pc.if_else(pc.equal(strings, ""), pa.scalar(None, pa.string()), strings))
+        return
+    kind, values, missing = _typed(strings, na)
+    column.kinds.add(kind)
+    column.missing |= missing
+    column.pieces.append(values)
+
+
+def _finish(column: _Column, text_dtype: Any) -> Any:
+    """The column of a whole block, with the dtype pandas gives that block."""
+    if column.text:
+        return pa.chunked_array(column.pieces, pa.string()).to_pandas(types_mapper={pa.string(): text_dtype}.get)
+    kinds = column.kinds
+    if kinds == {"int"} and not column.missing:
+        return np.concatenate(column.pieces)
+    if kinds == {"bool"}:
+        return np.concatenate(column.pieces)
+    if kinds <= {"int", "float"}:
+        return np.concatenate([np.asarray(p, dtype=np.float64) for p in column.pieces])
+    raise Fallback  # booleans beside numbers, or missing booleans: pandas' object columns
+
+
+def _batches(path: Path, header: Sequence[Hashable], wanted: Sequence[str], sep: str, compression: str | None) -> Any:
+    """The raw file and pyarrow's streaming reader of its ``wanted`` columns, all as text."""
+    raw = pa.OSFile(str(path))
+    stream = raw if compression is None else pa.CompressedInputStream(raw, CODECS[compression])
+    reader = pcsv.open_csv(
+        stream,
+        read_options=pcsv.ReadOptions(column_names=[str(c) for c in header], skip_rows=1, block_size=BLOCK_BYTES),
+        parse_options=pcsv.ParseOptions(delimiter=sep, newlines_in_values=True),
+        convert_options=pcsv.ConvertOptions(
+            column_types=dict.fromkeys(wanted, pa.string()),
+            include_columns=list(wanted),
+            strings_can_be_null=False,
+            quoted_strings_can_be_null=False,
+            null_values=[],
+        ),
+    )
+    return raw, reader
+
+
+def read_blocks(
+    path: Path,
+    header: Sequence[Hashable],
+    wanted: Sequence[Hashable],
+    text: Sequence[Hashable],
+    buffer_rows: int,
+    *,
+    sep: str,
+    compression: str | None,
+) -> Iterator[tuple[pd.DataFrame, int]]:
+    """Blocks of exactly ``buffer_rows`` rows (the last may be shorter), each with the bytes of file it took.
+
+    Raises :class:`Fallback` before a block that pyarrow cannot read as pandas does.
+    """
+    names = [str(c) for c in wanted]
+    text_names = {str(c) for c in text}
+    na = pa.array(_na_strings())
+    text_dtype = pd.StringDtype("pyarrow", na_value=np.nan)
+    try:
+        raw, reader = _batches(path, header, names, sep, compression)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, OSError):
+        raise Fallback from None
+    position = 0
+    with raw, ThreadPoolExecutor(max_workers=thread_count(), thread_name_prefix="mixupy") as pool:
+        columns = [_Column(n in text_names) for n in names]
+        count = 0
+        while True:
+            try:
+                batch = reader.read_next_batch()
+            except StopIteration:
+                break
+            except (pa.ArrowInvalid, pa.ArrowNotImplementedError):  # a row pyarrow refuses: pandas names it
+                raise Fallback from None
+            start = 0
+            while start < batch.num_rows:
+                piece = batch.slice(start, min(batch.num_rows - start, buffer_rows - count))
+                list(pool.map(_gather, columns, piece.columns, [na] * len(names)))
+                start += piece.num_rows
+                count += piece.num_rows
+                if count == buffer_rows:
+                    now = raw.tell()
+                    yield _frame(names, wanted, columns, text_dtype), now - position
+                    position, count = now, 0
+                    columns = [_Column(n in text_names) for n in names]
+        if count:
+            yield _frame(names, wanted, columns, text_dtype), raw.tell() - position
+
+
+def _frame(names: list[str], wanted: Sequence[Hashable], columns: list[_Column], text_dtype: Any) -> pd.DataFrame:
+    data = {}
+    for name, column in zip(names, columns, strict=True):
+        data[name] = _finish(column, text_dtype)
+        column.pieces = []  # each column's pieces go as soon as it is whole
+    frame = pd.DataFrame(data, columns=names, copy=False)
+    return frame.set_axis(pd.Index(list(wanted), dtype=object), axis=1)
+
+
+def unsure(
+    path: Path,
+    header: Sequence[Hashable],
+    wanted: Sequence[Hashable],
+    buffer_rows: int,
+    *,
+    sep: str,
+    compression: str | None,
+) -> list[Hashable]:
+    """The columns of the first block that are not plainly numbers: pandas decides how those read.
+
+    The others are numbers on both engines (``Reader.sniff_text``). Raises :class:`Fallback` where pyarrow
+    cannot parse the first block, or it holds no row.
+    """  # fmt: skip
+    names = [str(c) for c in wanted]
+    na = pa.array(_na_strings())
+    kinds: dict[str, set[str]] = {name: set() for name in names}
+    try:
+        raw, reader = _batches(path, header, names, sep, compression)
+        count = 0
+        with raw:
+            while count < buffer_rows:
+                try:
+                    batch = reader.read_next_batch()
+                except StopIteration:
+                    break
+                piece = batch.slice(0, buffer_rows - count)
+                count += piece.num_rows
+                for name, strings in zip(names, piece.columns, strict=True):
+                    try:
+                        kinds[name].add(_typed(strings, na)[0])
+                    except Fallback:
+                        kinds[name].add("other")
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, OSError):
+        raise Fallback from None
+    if count == 0:
+        raise Fallback
+    plain = [c for c, name in zip(wanted, names, strict=True) if kinds[name] <= {"int", "float"}]
+    return [c for c in wanted if c not in plain]
+
+
+def scan(
+    path: Path, header: Sequence[Hashable], column: Hashable, *, classes: bool, sep: str, compression: str | None
+) -> tuple[int, list[Any] | None]:
+    """The number of rows, and with ``classes`` every value of the text column ``column``, sorted as pandas
+    sorts them (``Reader.scan``)."""
+    try:
+        raw, reader = _batches(path, header, [str(column)], sep, compression)
+        n = 0
+        uniques: list[pa.Array] = []
+        with raw:
+            for batch in reader:
+                n += batch.num_rows
+                if classes:
+                    strings = batch.column(0)
+                    uniques.append(pc.unique(pc.if_else(pc.equal(strings, ""), pa.scalar(None, pa.string()), strings)))
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, OSError):
+        raise Fallback from None
+    if not classes:
+        return n, None
+    text_dtype = pd.StringDtype("pyarrow", na_value=np.nan)
+    values = pa.chunked_array(uniques, pa.string()).to_pandas(types_mapper={pa.string(): text_dtype}.get)
+    return n, list(pd.factorize(values, sort=True)[1])
+
+
+def _na_strings() -> tuple[str, ...]:
+    from mixupy._files._read import NA_STRINGS
+
+    return NA_STRINGS
+
+
+# ---------------------------------------------------------------- writing
+
+#: Characters that a number, written by ``repr``, or a boolean may hold: a separator among them is left to pandas.
+_NUMBER_CHARS = frozenset("0123456789.-+eEinfaTrueFals")
+
+
+def _floats(x: np.ndarray) -> pa.Array:
+    """``repr`` of each float64, the missing ones empty: pyarrow's shortest digits, put in Python's notation."""
+    text = pc.cast(pa.array(x), pa.string())
+    size = np.abs(x)
+    finite = np.isfinite(x)
+    integral = finite & (x == np.trunc(x))
+    whole = integral & (size < 1e16) & ~((x == 0) & np.signbit(x))  # '1.0', not '1'
+    # pyarrow writes 1e-05 as '0.00001' and 31415926535.89793 as '3.141592653589793e+10': repr for those
+    other = (finite & ~whole & ((size < 1e-4) | (size >= 1e10) | integral)) | np.isinf(x)
+    missing = np.isnan(x)
+    if whole.any():
+        digits = pc.cast(pa.array(x[whole].astype(np.int64)), pa.string())
+        text = pc.replace_with_mask(text, pa.array(whole), pc.binary_join_element_wise(digits, ".0", ""))
+    if other.any():
+        text = pc.replace_with_mask(text, pa.array(other), pa.array([repr(v) for v in x[other].tolist()]))
+    if missing.any():
+        text = pc.replace_with_mask(text, pa.array(missing), pa.array([""] * int(missing.sum())))
+    return text
+
+
+def _quoted(strings: pa.Array, sep: str) -> pa.Array:
+    """Strings as the csv module writes them (QUOTE_MINIMAL, lines ending in '\\n'); missing ones empty."""
+    strings = pc.fill_null(strings, "")
+    needs = pc.match_substring_regex(strings, "[" + re.escape(sep) + '"\n]')
+    if not pc.any(needs).as_py():
+        return strings
+    doubled = pc.replace_substring(strings, '"', '""')
+    return pc.if_else(needs, pc.binary_join_element_wise('"', doubled, '"', ""), strings)
+
+
+def _column(series: pd.Series) -> tuple[str, Any] | None:
+    """How a column is written: ``(kind, values)``, or None for a kind left to pandas."""
+    dtype = series.dtype
+    if dtype == np.float64:
+        return "float", series.to_numpy()
+    if dtype == np.bool_:
+        return "bool", series.to_numpy()
+    if isinstance(dtype, np.dtype) and dtype.kind in "iu":
+        return "int", series.to_numpy()
+    if isinstance(dtype, pd.StringDtype) or (isinstance(dtype, np.dtype) and dtype.kind == "O"):
+        try:
+            values = pa.array(series, from_pandas=True)
+        except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+            return None
+        if isinstance(values, pa.ChunkedArray):
+            values = values.combine_chunks()
+        if pa.types.is_null(values.type):  # no value at all, or none but missing ones
+            values = values.cast(pa.string())
+        if pa.types.is_string(values.type) or pa.types.is_large_string(values.type):
+            return "str", values.cast(pa.string())
+    return None
+
+
+def _text(kind: str, values: Any, sep: str) -> pa.Array:
+    if kind == "float":
+        return _floats(values)
+    if kind == "int":
+        return pc.cast(pa.array(values), pa.string())
+    if kind == "bool":
+        return pc.if_else(pa.array(values), "True", "False")
+    return _quoted(values, sep)
+
+
+def _lines(columns: list[tuple[str, Any]], start: int, stop: int, sep: str) -> memoryview:
+    """The bytes of rows ``start:stop``."""
+    texts = [_text(kind, values[start:stop], sep) for kind, values in columns]
+    if len(texts) == 1:  # the csv module quotes a row's only field when it is empty
+        texts[0] = pc.if_else(pc.equal(texts[0], ""), '""', texts[0])
+    joined = pc.binary_join_element_wise(*texts, sep) if len(texts) > 1 else texts[0]
+    lines = pc.binary_join_element_wise(joined, "", "\n")
+    buffers = lines.buffers()
+    offsets = np.frombuffer(buffers[1], dtype=np.int32, count=lines.offset + len(lines) + 1)[lines.offset :]
+    return memoryview(buffers[2])[int(offsets[0]) : int(offsets[-1])]
+
+
+def _header(names: list[str], sep: str) -> bytes:
+    cells = [
+        f'"{n.replace(chr(34), chr(34) * 2)}"' if re.search("[" + re.escape(sep) + '"\n]', n) else n for n in names
+    ]
+    if cells == [""]:
+        cells = ['""']
+    return (sep.join(cells) + "\n").encode("utf-8")
+
+
+def write(frame: pd.DataFrame, fh: IO[str], *, header: bool, sep: str) -> bool:
+    """Write ``frame`` to the text stream ``fh`` as ``frame.to_csv(fh, header=header, index=False, sep=sep)``
+    does, byte for byte; False (nothing written) for a frame that is left to pandas."""
+    if sep in _NUMBER_CHARS or frame.shape[1] == 0:
+        return False
+    columns = [_column(frame.iloc[:, j]) for j in range(frame.shape[1])]
+    if any(c is None for c in columns):
+        return False
+    kinds: list[tuple[str, Any]] = [c for c in columns if c is not None]
+    out = _binary(fh)
+    if header:
+        out(_header([str(c) for c in frame.columns], sep))
+    n = len(frame)
+    threads = thread_count()
+    with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="mixupy") as pool:
+        pending: collections.deque[Any] = collections.deque()
+        for start in range(0, n, WRITE_ROWS):
+            pending.append(pool.submit(_lines, kinds, start, min(n, start + WRITE_ROWS), sep))
+            if len(pending) > 2 * threads:  # a few pieces in flight: memory stays bounded
+                out(pending.popleft().result())
+        while pending:
+            out(pending.popleft().result())
+    return True
+
+
+def _binary(fh: IO[str]) -> Any:
+    """A function that writes bytes to the text stream ``fh``: to its buffer when it has one."""
+    buffer = getattr(fh, "buffer", None)
+    if buffer is None:
+        return lambda data: fh.write(bytes(data).decode("utf-8"))
+    fh.flush()
+    return buffer.write
