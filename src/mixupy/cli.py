@@ -265,7 +265,12 @@ class Stopped(BaseException):
 
 @contextlib.contextmanager
 def _stop_signals_raise() -> Iterator[None]:
-    """While the command runs, SIGTERM, SIGHUP and SIGQUIT raise :class:`Stopped` (Ctrl-C: KeyboardInterrupt)."""
+    """While the command runs, SIGTERM, SIGHUP and SIGQUIT raise :class:`Stopped`.
+
+    Ctrl-C is left to :mod:`mixupy.__main__`'s handler (one line, exit 130 at once) until
+    :func:`_interrupt_raises` is called, once the libraries are loaded: an interrupt raised inside an import
+    can come out of C code as another error (NumPy's "could not import module datetime"), with a traceback.
+    """
     if threading.current_thread() is not threading.main_thread():
         yield
         return
@@ -274,8 +279,7 @@ def _stop_signals_raise() -> Iterator[None]:
         raise Stopped(signum)
 
     previous = {signum: signal.signal(signum, stop) for signum in _STOP_SIGNALS}
-    # Ctrl-C raises KeyboardInterrupt again (mixupy.__main__ exits at once while the command starts up)
-    previous[signal.SIGINT] = signal.signal(signal.SIGINT, signal.default_int_handler)
+    previous[signal.SIGINT] = signal.getsignal(signal.SIGINT)  # put back on the way out
     try:
         yield
     finally:
@@ -327,6 +331,10 @@ def run_augment(args: argparse.Namespace) -> None:
     labels: Any = None
     if args.labels is not None:
         labels = args.labels[0] if len(args.labels) == 1 else args.labels
+    parquet = any(str(path).lower().endswith((".parquet", ".pq")) for path in (args.input, args.output))
+    arrow = args.engine != "pandas" or parquet
+    libraries = ["pyarrow", "pyarrow.csv", "pyarrow.compute", "pyarrow.parquet"] if arrow else []
+    _interrupt_raises("mixupy.stream", *libraries, *(["tqdm"] if args.progress is not False else []))
     from mixupy._validation import TooLargeError
     from mixupy.stream import mixup_file
 
@@ -402,6 +410,19 @@ def demo_summary(alpha: float = 4.0, seed: int = 0) -> str:
     return "\n".join(lines)
 
 
+def _interrupt_raises(*modules: str) -> None:
+    """Import ``modules`` (those missing are left for the command to report), then let Ctrl-C raise
+    KeyboardInterrupt, so that the command removes its unfinished output. Until then nothing is written, and
+    an interrupt ends the command at once (:mod:`mixupy.__main__`)."""
+    import importlib
+
+    for name in modules:
+        with contextlib.suppress(ImportError):
+            importlib.import_module(name)
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
 def write_demo_plot(target: str, alpha: float, seed: int) -> None:
     """Write :func:`mixupy.plot.demo_figure` to ``target``, in the format its suffix names."""
     fmt = Path(target).suffix.lower().lstrip(".")
@@ -455,6 +476,7 @@ def _run(argv: Sequence[str] | None) -> int:
         if args.command == "augment":
             run_augment(args)
         else:
+            _interrupt_raises("mixupy.frame", *(["matplotlib.pyplot", "mixupy.plot"] if args.plot else []))
             print(demo_summary(alpha=args.alpha, seed=args.seed))
             if args.plot is not None:
                 write_demo_plot(args.plot, args.alpha, args.seed)
