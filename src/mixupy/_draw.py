@@ -69,8 +69,8 @@ __all__ = [
     "subset_from",
 ]
 
-# Synthetic rows are drawn in chunks of this many, each chunk from its own child
-# generator: the result depends on the seed alone, never on the number of threads.
+# Synthetic rows are drawn in chunks of this many, each chunk from its own child generator (a single chunk
+# from the caller's generator itself): the result depends on the seed alone, never on the number of threads.
 DRAW_CHUNK = 1 << 16
 
 
@@ -275,8 +275,9 @@ def draw(
     alpha : float
         Beta(alpha, alpha) parameter, >= 0.
     rng : numpy.random.Generator
-        Advanced by a fixed amount; partners and weights come from child
-        generators spawned from it, one per :data:`DRAW_CHUNK` rows.
+        A draw of at most :data:`DRAW_CHUNK` synthetic rows takes its partners and weights from it directly;
+        a larger one advances it by a fixed amount and takes them from child generators spawned from it,
+        one per :data:`DRAW_CHUNK` rows (shared among threads).
     pairing : Pairing, optional
         How partners are drawn; :class:`Uniform` over the ``n`` rows when None.
     dominant : bool
@@ -290,15 +291,17 @@ def draw(
     partners = Uniform(n) if pairing is None else pairing
     size = first.shape[0]
     n_chunks = max(1, -(-size // DRAW_CHUNK))
-    # rng.integers(0, 2**63, size=4), read straight from the bit generator: NumPy's bounded integers over
-    # 2**63 values are each raw 64-bit word shifted right by one, and the call costs three times as much
-    entropy = _entropy_words(rng.bit_generator.random_raw(4) >> np.uint64(1))
     second = np.empty(size, dtype=np.intp)
     lam = np.empty(size, dtype=np.float64)
+    entropy = None
+    if n_chunks > 1:  # one chunk is drawn from ``rng`` itself: no child to make, on one thread whatever the count
+        # rng.integers(0, 2**63, size=4), read straight from the bit generator: NumPy's bounded integers over
+        # 2**63 values are each raw 64-bit word shifted right by one, and the call costs three times as much
+        entropy = _entropy_words(rng.bit_generator.random_raw(4) >> np.uint64(1))
 
     def work(k: int) -> None:
         # the k-th child of SeedSequence(entropy).spawn(n_chunks), made directly: the parent's mixing is unused
-        chunk_rng = np.random.default_rng(np.random.SeedSequence(entropy, spawn_key=(k,)))
+        chunk_rng = rng if entropy is None else np.random.default_rng(np.random.SeedSequence(entropy, spawn_key=(k,)))
         rows = slice(k * DRAW_CHUNK, (k + 1) * DRAW_CHUNK)
         second[rows] = partners.sample(first[rows], chunk_rng)
         sample_lambda(alpha, second[rows].shape[0], chunk_rng, dominant=dominant, out=lam[rows])

@@ -36,6 +36,9 @@ from mixupy._validation import (
 
 __all__ = ["mixup"]
 
+# A result smaller than this fits in the memory of any machine that runs pandas.
+_SURELY_FITS = 64 << 20
+
 
 def mixup(
     data: pd.DataFrame,
@@ -262,8 +265,11 @@ def mix_frame(
 def _check_memory(size: int, n: int, width: int, *, concat: bool) -> None:
     """Refuse, before anything is allocated, a result of ``size`` rows (after ``n`` originals when ``concat``)
     and ``width`` columns that cannot fit in memory."""
+    n_bytes = (size + n * concat) * width * 8 + size * 24
+    if n_bytes < _SURELY_FITS:  # no need to ask the machine how much memory it has
+        return
     check_fits_in_memory(
-        (size + n * concat) * width * 8 + size * 24,
+        n_bytes,
         f"batch_size={size} synthetic rows of {width} column(s)",
         "ask for fewer rows, or stream them: mixupy.mixup_file writes a file block by block.",
     )
