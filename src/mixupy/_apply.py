@@ -229,12 +229,15 @@ def mix_block(
     out = np.empty((n_columns, offset + len(d)), dtype=dtype)
     lam = d.lam.astype(dtype, copy=False)
     rest = np.subtract(1.0, d.lam, out=np.empty(len(d), dtype=dtype))  # in float64, then cast, as the kernel does
-    low = np.minimum.reduce(block, axis=1).astype(np.float64, copy=False)  # NaN propagates, with no warning
-    high = np.maximum.reduce(block, axis=1).astype(np.float64, copy=False)
     # Values finite and within half the largest float cannot overflow or be invalid (each product is at most
     # its value, their sum at most twice the larger): NumPy's error state needs setting only otherwise.
-    spread = float(np.maximum(-low, high).max()) if n_columns and n else 0.0  # NaN when any value is NaN
-    safe = spread <= float(np.finfo(dtype).max) / 2  # False for NaN; ``dtype`` is floating (float_dtype)
+    half = float(np.finfo(dtype).max) / 2  # ``dtype`` is floating (float_dtype)
+    safe = not (n_columns and n) or (  # the whole block's extremes (NaN propagates, with no warning) within it
+        -half <= float(np.minimum.reduce(block, axis=None)) and float(np.maximum.reduce(block, axis=None)) <= half
+    )
+    if not safe or extremes is not None:  # each column's, for _finish or the caller
+        low = np.minimum.reduce(block, axis=1).astype(np.float64, copy=False)
+        high = np.maximum.reduce(block, axis=1).astype(np.float64, copy=False)
     # NaN and infinity are reported through ``finite``, not as NumPy warnings
     with contextlib.nullcontext() if safe else np.errstate(invalid="ignore", over="ignore"):
         if keep_originals:
