@@ -291,26 +291,33 @@ def draw(
     partners = Uniform(n) if pairing is None else pairing
     size = first.shape[0]
     n_chunks = max(1, -(-size // DRAW_CHUNK))
+    if n_chunks == 1:  # one chunk: from ``rng`` itself, on this thread whatever the count, no child to make
+        second = partners.sample(first, rng).astype(np.intp, copy=False)
+        lam = sample_lambda(alpha, size, rng, dominant=dominant)
+        _exact_copies(partners, first, second, lam)
+        return Draw(first=first, second=second, lam=lam, tiles=tiles)
     second = np.empty(size, dtype=np.intp)
     lam = np.empty(size, dtype=np.float64)
-    entropy = None
-    if n_chunks > 1:  # one chunk is drawn from ``rng`` itself: no child to make, on one thread whatever the count
-        # rng.integers(0, 2**63, size=4), read straight from the bit generator: NumPy's bounded integers over
-        # 2**63 values are each raw 64-bit word shifted right by one, and the call costs three times as much
-        entropy = _entropy_words(rng.bit_generator.random_raw(4) >> np.uint64(1))
+    # rng.integers(0, 2**63, size=4), read straight from the bit generator: NumPy's bounded integers over
+    # 2**63 values are each raw 64-bit word shifted right by one, and the call costs three times as much
+    entropy = _entropy_words(rng.bit_generator.random_raw(4) >> np.uint64(1))
 
     def work(k: int) -> None:
         # the k-th child of SeedSequence(entropy).spawn(n_chunks), made directly: the parent's mixing is unused
-        chunk_rng = rng if entropy is None else np.random.default_rng(np.random.SeedSequence(entropy, spawn_key=(k,)))
+        chunk_rng = np.random.default_rng(np.random.SeedSequence(entropy, spawn_key=(k,)))
         rows = slice(k * DRAW_CHUNK, (k + 1) * DRAW_CHUNK)
         second[rows] = partners.sample(first[rows], chunk_rng)
         sample_lambda(alpha, second[rows].shape[0], chunk_rng, dominant=dominant, out=lam[rows])
-        # A row paired with itself gets weight 1, so the copy is exact (lam*x + (1-lam)*x may not be).
-        if not isinstance(partners, Uniform) or partners.n == 1:  # uniform partners are never the row itself
-            lam[rows][second[rows] == first[rows]] = 1.0
+        _exact_copies(partners, first[rows], second[rows], lam[rows])
 
     run_parallel(work, n_chunks, size * 8)
     return Draw(first=first, second=second, lam=lam, tiles=tiles)
+
+
+def _exact_copies(partners: Pairing, first: np.ndarray, second: np.ndarray, lam: np.ndarray) -> None:
+    """Weight 1 for each row paired with itself, so that its copy is exact (``lam*x + (1-lam)*x`` may not be)."""
+    if not isinstance(partners, Uniform) or partners.n == 1:  # uniform partners are never the row itself
+        lam[second == first] = 1.0
 
 
 def _entropy_words(entropy: np.ndarray) -> np.ndarray:
