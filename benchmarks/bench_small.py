@@ -9,6 +9,14 @@ The naive version, DataFrame in, DataFrame out, with partners that exclude the r
     j += j >= np.arange(n)
     pd.DataFrame(lam * X + (1 - lam) * X[j], columns=df.columns)
 
+With a class column named by ``labels=`` (the extra row, 150 × 5 and a class column ``y`` of 3 classes), the
+naive version one-hot encodes it through ``np.eye`` and mixes the one-hot rows with the same weights::
+
+    codes, classes = pd.factorize(df["y"], sort=True)
+    X, Y = df.drop(columns="y").to_numpy(), np.eye(len(classes))[codes]
+    ...  # lam and j as above
+    pd.DataFrame(np.hstack([lam * X + (1 - lam) * X[j], lam * Y + (1 - lam) * Y[j]]), columns=[...])
+
 It checks nothing (a NaN in, NaNs out), so the ratio says what mixupy's checks, its reproducible draw and
 its column kernel cost on top of the arithmetic. Each shape is timed at alpha = 4 (mixupy's default) and
 alpha = 0.4 (the fastai default), the two versions' calls interleaved, medians of many calls. The figures go
@@ -48,6 +56,20 @@ def naive(df: pd.DataFrame, alpha: float, seed: int) -> pd.DataFrame:
     j = rng.integers(0, n - 1, n)
     j += j >= np.arange(n)
     return pd.DataFrame(lam * x + (1 - lam) * x[j], columns=df.columns)
+
+
+def naive_labels(df: pd.DataFrame, label: str, alpha: float, seed: int) -> pd.DataFrame:
+    """The naive version with a class column: one-hot through ``np.eye``, mixed with the features' weights."""
+    codes, classes = pd.factorize(df[label], sort=True)
+    features = df.drop(columns=label)
+    x, y = features.to_numpy(), np.eye(len(classes))[codes]
+    rng = np.random.default_rng(seed)
+    n = x.shape[0]
+    lam = rng.beta(alpha, alpha, (n, 1))
+    j = rng.integers(0, n - 1, n)
+    j += j >= np.arange(n)
+    names = [*features.columns, *(f"{label}_{c}" for c in classes)]
+    return pd.DataFrame(np.hstack([lam * x + (1 - lam) * x[j], lam * y + (1 - lam) * y[j]]), columns=names)
 
 
 def clock(calls: int, cpu: bool) -> Callable[[Callable[[], object]], float]:
@@ -92,13 +114,27 @@ def main(argv: list[str] | None = None) -> None:
                 f"| {n:,} × {k} | {alpha:g} | {t['naive'] * 1e6:,.0f} µs | {t['mixupy'] * 1e6:,.0f} µs "
                 f"| {t['mixupy'] / t['naive']:.2f}× |"
             )
+    n, k = SHAPES[0]
+    df = pd.DataFrame(np.random.default_rng(0).standard_normal((n, k)), columns=[f"c{j}" for j in range(k)])
+    df["y"] = np.random.default_rng(1).choice(["a", "b", "c"], n)
+    ops = {
+        "naive": lambda: naive_labels(df, "y", 4.0, 0),
+        "mixupy": lambda: mixupy.mixup(df, alpha=4.0, labels="y", random_state=0),
+    }
+    t = interleaved_medians(ops, clock(max(1, 20_000 // n), args.cpu), repeats)
+    lines.append(
+        f'| {n:,} × {k} + class column, `labels="y"` (3 classes) | 4 | {t["naive"] * 1e6:,.0f} µs '
+        f"| {t['mixupy'] * 1e6:,.0f} µs | {t['mixupy'] / t['naive']:.2f}× |"
+    )
     lines += [
         "",
         f"Measured on {platform.machine()} with {len(os.sched_getaffinity(0))} CPU(s), Python "
         f"{platform.python_version()}, numpy {np.__version__}, pandas {pd.__version__}, mixupy {mixupy.__version__}; "
         f"{'CPU time of the process (all its threads)' if args.cpu else 'wall-clock time'}, "
         f"medians of {repeats} interleaved rounds after a warm-up, each round timing {max(1, 20_000 // 150)} to 1 "
-        "calls in a row (about 20,000 rows per timing). The naive version is in the script's docstring and below.",
+        "calls in a row (about 20,000 rows per timing). The naive versions are in the script's docstring (with a class "
+        "column: one-hot through `np.eye`, its probability columns after the features, where mixupy puts them in "
+        "the class column's place) and below.",
         "",
         f"Reproduce with `{command_line('bench_small.py', argv)}`.",
     ]

@@ -473,3 +473,19 @@ def test_beta_benchmark_runs_quick() -> None:
     p_values = [float(row.strip(" |").split("|")[5]) for row in rows]  # the KS column, before the last
     assert min(p_values) > 1e-3
     assert all(row.rstrip(" |").endswith("×") for row in rows)  # each alpha's time over alpha = 4's
+
+
+@pytest.mark.parametrize("alpha", [0.4, 4.0])
+def test_a_draw_of_one_chunk_comes_from_the_generator_itself(alpha: float) -> None:
+    """Up to DRAW_CHUNK synthetic rows, partners then λ are read from the caller's generator, no child made;
+    larger draws take each chunk from a child, so the first chunk differs from the one-chunk draw."""
+    from mixupy import _draw
+
+    n = 300
+    d = _draw.draw(n, n, alpha, np.random.default_rng(5))
+    rng = np.random.default_rng(5)
+    second = _draw.Uniform(n).sample(np.arange(n, dtype=np.intp), rng)
+    np.testing.assert_array_equal(d.second, second)
+    np.testing.assert_array_equal(d.lam, _draw.sample_lambda(alpha, n, rng))
+    big = _draw.draw(n, _draw.DRAW_CHUNK + 1, alpha, np.random.default_rng(5))
+    assert not np.array_equal(big.lam[:n], d.lam)

@@ -254,3 +254,22 @@ def test_a_frame_of_one_dtype_in_many_blocks_mixes_as_one_block_does():
     split = pd.concat([pd.DataFrame({name: values}) for name, values in columns.items()], axis=1)
     with pytest.raises(ValueError, match="c2"):
         mixup(split, random_state=3)
+
+
+@pytest.mark.parametrize("top", [1.0, np.finfo(np.float64).max])
+def test_block_and_column_kernels_report_the_same_extremes_and_finiteness(top: float) -> None:
+    """mix_block skips NumPy's error state and the per-column clip for values far from an overflow; what it
+    reports (each column's smallest and largest value, finiteness) and mixes must not change either way."""
+    block = np.random.default_rng(3).uniform(-1, 1, (4, 300)) * top
+    d = _draw.draw(300, 300, 0.4, np.random.default_rng(3))
+    kinds = []
+    for mix in (_apply.mix_block, _apply.mix_columns):
+        extremes: list[tuple[float, float]] = []
+        finite: list[bool] = []
+        rows = block if mix is _apply.mix_block else list(block)
+        kinds.append((mix(rows, d, np.dtype(np.float64), finite=finite, extremes=extremes), extremes, finite))
+    (a, ea, fa), (b, eb, fb) = kinds
+    np.testing.assert_array_equal(a, b)
+    assert ea == eb == [(float(r.min()), float(r.max())) for r in block]
+    assert fa == fb == [True] * 4
+    assert np.isfinite(a).all()

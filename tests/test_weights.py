@@ -98,8 +98,11 @@ def test_logistic_regression_fit_is_stationary_for_the_soft_loss() -> None:
     Q = model.predict_proba(X)
     grad_w = c * (Q - P).T @ X + model.coef_
     grad_b = (Q - P).sum(axis=0)
-    assert np.abs(grad_w).max() < 1e-5
-    assert np.abs(grad_b).max() < 1e-5
+    # relative to the size of the gradient's terms (about 170 here): the solver stops on the relative change of
+    # the loss, so how close to 0 it gets depends on the draw; a fit of the wrong problem is off by 1 or more
+    scale = c * (P.T @ np.abs(X)).max()
+    assert np.abs(grad_w).max() < 1e-6 * scale  # about 3e-5 for this draw; a fit to hard labels gives about 8
+    assert np.abs(grad_b).max() < 1e-6 * len(P)
     # the hard-label (argmax) fit is a different model: the check can tell them apart
     hard = LogisticRegression(C=c, tol=1e-12, max_iter=10_000).fit(X, P.argmax(axis=1))
     assert np.abs(c * (hard.predict_proba(X) - P).T @ X + hard.coef_).max() > 1e-2

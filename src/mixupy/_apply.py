@@ -15,6 +15,7 @@ finite; deciding what that means (and naming the bad value) is the caller's.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 from collections.abc import Callable
 from typing import Any
@@ -228,9 +229,17 @@ def mix_block(
     out = np.empty((n_columns, offset + len(d)), dtype=dtype)
     lam = d.lam.astype(dtype, copy=False)
     rest = np.subtract(1.0, d.lam, out=np.empty(len(d), dtype=dtype))  # in float64, then cast, as the kernel does
-    with np.errstate(invalid="ignore", over="ignore"):  # NaN and infinity are reported through ``finite``
+    # Values finite and within half the largest float cannot overflow or be invalid (each product is at most
+    # its value, their sum at most twice the larger): NumPy's error state needs setting only otherwise.
+    half = float(np.finfo(dtype).max) / 2  # ``dtype`` is floating (float_dtype)
+    safe = not (n_columns and n) or (  # the whole block's extremes (NaN propagates, with no warning) within it
+        -half <= float(np.minimum.reduce(block, axis=None)) and float(np.maximum.reduce(block, axis=None)) <= half
+    )
+    if not safe or extremes is not None:  # each column's, for _finish or the caller
         low = np.minimum.reduce(block, axis=1).astype(np.float64, copy=False)
         high = np.maximum.reduce(block, axis=1).astype(np.float64, copy=False)
+    # NaN and infinity are reported through ``finite``, not as NumPy warnings
+    with contextlib.nullcontext() if safe else np.errstate(invalid="ignore", over="ignore"):
         if keep_originals:
             out[:, :n] = block
         mixed = out[:, offset:]
@@ -241,7 +250,13 @@ def mix_block(
             np.multiply(np.take(block, d.first, axis=1, out=gathered, mode="clip"), lam, out=mixed)
         np.take(block, d.second, axis=1, out=gathered, mode="clip")
         mixed += np.multiply(gathered, rest, out=np.empty_like(mixed))
-    return _finish(out, offset, low, high, finite, extremes)
+    if not safe:
+        return _finish(out, offset, low, high, finite, extremes)
+    if finite is not None:  # every value finite, none near an overflow: nothing to clip
+        finite[:] = [True] * n_columns
+    if extremes is not None:
+        extremes[:] = list(zip(low.tolist(), high.tolist(), strict=True))
+    return out
 
 
 # Rows per step of the time kernel, fewer than the float kernel's: its casts between int64 and float64 run

@@ -33,6 +33,7 @@ from mixupy._validation import (
     check_complete,
     check_numeric_columns,
     check_target_columns,
+    column_dtypes,
     is_text_like,
     is_time_dtype,
 )
@@ -67,9 +68,10 @@ def column_roles(
     """
     label_columns = list(label_columns)
     keep = _existing(data, options.keep, "keep")
+    dtypes = column_dtypes(data)  # once: data[c].dtype would build a Series per column
     if options.categorical == "auto":
         taken = set(label_columns) | set(keep)
-        categorical: list[Hashable] = [c for c in data.columns if c not in taken and is_text_like(data[c].dtype)]
+        categorical: list[Hashable] = [c for c in dtypes if c not in taken and is_text_like(dtypes[c])]
     else:
         categorical = _existing(data, options.categorical, "categorical")
     named: dict[str, list[Hashable]] = {"labels": label_columns, "keep": keep, "categorical": categorical}
@@ -84,9 +86,9 @@ def column_roles(
     carried.update(dict.fromkeys(keep, "dominant"))
     carried.update(dict.fromkeys(categorical, options.categorical_mode))
     # the rest, in the frame's order; one-hot labels in "mix" mode are mixed as numbers
-    rest: list[Hashable] = [c for c in data.columns if c not in carried]
-    check_numeric_columns(data, rest, times=True)
-    times: list[Hashable] = [c for c in rest if is_time_dtype(data[c].dtype)]  # NaT: found by mix_times
+    rest: list[Hashable] = [c for c in dtypes if c not in carried]
+    check_numeric_columns(data, rest, times=True, dtypes=dtypes)
+    times: list[Hashable] = [c for c in rest if is_time_dtype(dtypes[c])]  # NaT: found by mix_times
     return Roles(mixed=[c for c in rest if c not in set(times)], times=times, carried=carried, categorical=categorical)
 
 

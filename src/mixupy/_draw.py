@@ -69,8 +69,8 @@ __all__ = [
     "subset_from",
 ]
 
-# Synthetic rows are drawn in chunks of this many, each chunk from its own child
-# generator: the result depends on the seed alone, never on the number of threads.
+# Synthetic rows are drawn in chunks of this many, each chunk from its own child generator (a single chunk
+# from the caller's generator itself): the result depends on the seed alone, never on the number of threads.
 DRAW_CHUNK = 1 << 16
 
 
@@ -275,8 +275,9 @@ def draw(
     alpha : float
         Beta(alpha, alpha) parameter, >= 0.
     rng : numpy.random.Generator
-        Advanced by a fixed amount; partners and weights come from child
-        generators spawned from it, one per :data:`DRAW_CHUNK` rows.
+        A draw of at most :data:`DRAW_CHUNK` synthetic rows takes its partners and weights from it directly;
+        a larger one advances it by a fixed amount and takes them from child generators spawned from it,
+        one per :data:`DRAW_CHUNK` rows (shared among threads).
     pairing : Pairing, optional
         How partners are drawn; :class:`Uniform` over the ``n`` rows when None.
     dominant : bool
@@ -290,11 +291,16 @@ def draw(
     partners = Uniform(n) if pairing is None else pairing
     size = first.shape[0]
     n_chunks = max(1, -(-size // DRAW_CHUNK))
+    if n_chunks == 1:  # one chunk: from ``rng`` itself, on this thread whatever the count, no child to make
+        second = partners.sample(first, rng).astype(np.intp, copy=False)
+        lam = sample_lambda(alpha, size, rng, dominant=dominant)
+        _exact_copies(partners, first, second, lam)
+        return Draw(first=first, second=second, lam=lam, tiles=tiles)
+    second = np.empty(size, dtype=np.intp)
+    lam = np.empty(size, dtype=np.float64)
     # rng.integers(0, 2**63, size=4), read straight from the bit generator: NumPy's bounded integers over
     # 2**63 values are each raw 64-bit word shifted right by one, and the call costs three times as much
     entropy = _entropy_words(rng.bit_generator.random_raw(4) >> np.uint64(1))
-    second = np.empty(size, dtype=np.intp)
-    lam = np.empty(size, dtype=np.float64)
 
     def work(k: int) -> None:
         # the k-th child of SeedSequence(entropy).spawn(n_chunks), made directly: the parent's mixing is unused
@@ -302,12 +308,16 @@ def draw(
         rows = slice(k * DRAW_CHUNK, (k + 1) * DRAW_CHUNK)
         second[rows] = partners.sample(first[rows], chunk_rng)
         sample_lambda(alpha, second[rows].shape[0], chunk_rng, dominant=dominant, out=lam[rows])
-        # A row paired with itself gets weight 1, so the copy is exact (lam*x + (1-lam)*x may not be).
-        if not isinstance(partners, Uniform) or partners.n == 1:  # uniform partners are never the row itself
-            lam[rows][second[rows] == first[rows]] = 1.0
+        _exact_copies(partners, first[rows], second[rows], lam[rows])
 
     run_parallel(work, n_chunks, size * 8)
     return Draw(first=first, second=second, lam=lam, tiles=tiles)
+
+
+def _exact_copies(partners: Pairing, first: np.ndarray, second: np.ndarray, lam: np.ndarray) -> None:
+    """Weight 1 for each row paired with itself, so that its copy is exact (``lam*x + (1-lam)*x`` may not be)."""
+    if not isinstance(partners, Uniform) or partners.n == 1:  # uniform partners are never the row itself
+        lam[second == first] = 1.0
 
 
 def _entropy_words(entropy: np.ndarray) -> np.ndarray:

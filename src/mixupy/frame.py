@@ -36,6 +36,9 @@ from mixupy._validation import (
 
 __all__ = ["mixup"]
 
+# A result smaller than this fits in the memory of any machine that runs pandas.
+_SURELY_FITS = 64 << 20
+
 
 def mixup(
     data: pd.DataFrame,
@@ -262,8 +265,11 @@ def mix_frame(
 def _check_memory(size: int, n: int, width: int, *, concat: bool) -> None:
     """Refuse, before anything is allocated, a result of ``size`` rows (after ``n`` originals when ``concat``)
     and ``width`` columns that cannot fit in memory."""
+    n_bytes = (size + n * concat) * width * 8 + size * 24
+    if n_bytes < _SURELY_FITS:  # no need to ask the machine how much memory it has
+        return
     check_fits_in_memory(
-        (size + n * concat) * width * 8 + size * 24,
+        n_bytes,
         f"batch_size={size} synthetic rows of {width} column(s)",
         "ask for fewer rows, or stream them: mixupy.mixup_file writes a file block by block.",
     )
@@ -368,7 +374,13 @@ def _mixed_blocks(
     for dtype, names in groups.items():
         finite: list[bool] = []
         report: dict[str, Any] = {"finite": finite} if check else {}
-        blocks[dtype] = (names, mixer([values[c] for c in names], d, dtype, keep_originals=concat, **report))
+        columns = [values[c] for c in names]
+        small = mixer is _apply.mix_columns and len(d) * len(names) <= _apply.BLOCK_MAX_VALUES
+        if small and len({c.dtype for c in columns}) == 1:  # one dtype, little work: whole-array steps, same numbers
+            block = _apply.mix_block(np.stack(columns), d, dtype, keep_originals=concat, **report)
+        else:
+            block = mixer(columns, d, dtype, keep_originals=concat, **report)
+        blocks[dtype] = (names, block)
         bad += [name for name, ok in zip(names, finite, strict=False) if not ok]
     if bad:
         check_complete(data, bad)  # names every column that holds NaN or infinity; passes on a mere overflow
@@ -389,7 +401,11 @@ def _rebuild(
         if concat:
             probs = np.vstack([one_hot(expand.arrays[0], len(expand.classes)), probs])
         pieces.update(zip(probability_names(label, expand.classes), probs.T, strict=True))
-    frame = pd.DataFrame({k: pieces[k] for k in new_columns}, index=index, copy=False)
+    if all(isinstance(p, np.ndarray) and p.dtype == np.float64 and p.ndim == 1 for p in pieces.values()):
+        # float64 columns only (numbers and probabilities): one block, not a Series per column
+        frame = pd.DataFrame(np.stack([pieces[k] for k in new_columns], axis=1), index=index, copy=False)
+    else:
+        frame = pd.DataFrame({k: pieces[k] for k in new_columns}, index=index, copy=False)
     frame.columns = data.columns if expand is None else pd.Index(new_columns, tupleize_cols=False)
     return frame
 

@@ -62,6 +62,14 @@ def numeric_block(data: pd.DataFrame) -> np.ndarray | None:
     return values if values.dtype == dtype and values.shape == data.shape else None
 
 
+def column_dtypes(data: pd.DataFrame) -> dict[Hashable, Any]:
+    """Each column's dtype, by name, read once: ``data[c].dtype`` would build a Series per column, and
+    ``data.dtypes`` a Series of them (a block manager's list of dtypes is asked first, where pandas has one)."""
+    get_dtypes = getattr(getattr(data, "_mgr", None), "get_dtypes", None)
+    found = get_dtypes() if callable(get_dtypes) else data.dtypes
+    return dict(zip(data.columns.tolist(), list(found), strict=True))
+
+
 def check_columns_exist(data: pd.DataFrame, columns: Sequence[Hashable], name: str) -> None:
     """Raise ValueError listing any of ``columns`` that ``data`` lacks."""
     missing = [c for c in columns if c not in data.columns]
@@ -175,13 +183,19 @@ class NonNumericColumnsError(TypeError):
 
 
 def check_numeric_columns(
-    data: pd.DataFrame, columns: Sequence[Hashable], name: str = "data", *, times: bool = False
+    data: pd.DataFrame,
+    columns: Sequence[Hashable],
+    name: str = "data",
+    *,
+    times: bool = False,
+    dtypes: dict[Hashable, Any] | None = None,
 ) -> None:
     """Raise :class:`NonNumericColumnsError` listing every column whose dtype is not bool, integer or float.
 
     ``times=True`` also accepts datetime and timedelta columns, which :func:`mixupy.mixup` mixes as points in time.
+    ``dtypes``: :func:`column_dtypes` of ``data``, when the caller has read them already.
     """
-    dtypes: dict[Hashable, Any] = dict(zip(data.columns, data.dtypes, strict=True))  # data[c] would build Series
+    dtypes = column_dtypes(data) if dtypes is None else dtypes
     bad = {
         c: str(dtypes[c]) for c in columns if not (is_numeric_dtype(dtypes[c]) or (times and is_time_dtype(dtypes[c])))
     }
