@@ -290,8 +290,7 @@ def _mix_ticks(column: np.ndarray, d: Draw, out: np.ndarray, rows: slice, buffer
             a = np.take(column, d.first[step], out=o, mode="clip")
         np.subtract(a, b, out=f, casting="unsafe")  # the gap in int64, then in float64: exact below 2**53
         f *= d.lam[step]  # rounded once
-        np.rint(f, out=f)
-        np.copyto(o, f, casting="unsafe")
+        np.rint(f, out=o, casting="unsafe")  # rounded to whole units and cast back to int64 in one pass
         o += b
 
 
