@@ -32,8 +32,10 @@ from mixupy._parallel import thread_count
 
 #: The compressions pyarrow reads as a stream; the others are left to pandas.
 CODECS: Mapping[str | None, str | None] = MappingProxyType({None: None, "gzip": "gzip", "bz2": "bz2", "zstd": "zstd"})
-#: Bytes pyarrow parses at a time (it reads a few such blocks ahead).
+#: Bytes pyarrow parses at a time (it reads a few such blocks ahead): small, so that little text is held.
 BLOCK_BYTES = 1 << 18
+#: Rows of text typed at a time: pyarrow's small batches are merged up to this, so that typing costs few calls.
+TYPE_ROWS = 1 << 14
 #: Rows formatted as one piece of output, on one thread.
 WRITE_ROWS = 1 << 15
 
@@ -180,13 +182,7 @@ def read_blocks(
     with raw, ThreadPoolExecutor(max_workers=thread_count(), thread_name_prefix="mixupy") as pool:
         columns = [_Column(n in text_names, buffer_rows) for n in names]
         count = 0
-        while True:
-            try:
-                batch = reader.read_next_batch()
-            except StopIteration:
-                break
-            except (pa.ArrowInvalid, pa.ArrowNotImplementedError):  # a row pyarrow refuses: pandas names it
-                raise Fallback from None
+        for batch in _merged(reader, TYPE_ROWS):
             start = 0
             while start < batch.num_rows:
                 piece = batch.slice(start, min(batch.num_rows - start, buffer_rows - count))
@@ -203,6 +199,26 @@ def read_blocks(
             batch = piece = None  # pyarrow's text of the block goes before the next is parsed
         if count:
             yield _frame(names, wanted, columns, count, text_dtype), raw.tell() - position
+
+
+def _merged(reader: Any, rows: int) -> Iterator[pa.RecordBatch]:
+    """pyarrow's small batches, merged into batches of at least ``rows`` rows (the last may be shorter)."""
+    pending: list[pa.RecordBatch] = []
+    count = 0
+    while True:
+        try:
+            batch = reader.read_next_batch()
+        except StopIteration:
+            break
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):  # a row pyarrow refuses: pandas names it
+            raise Fallback from None
+        pending.append(batch)
+        count += batch.num_rows
+        if count >= rows:
+            yield from pa.Table.from_batches(pending).combine_chunks().to_batches()
+            pending, count = [], 0
+    if count:
+        yield from pa.Table.from_batches(pending).combine_chunks().to_batches()
 
 
 def _frame(
@@ -361,8 +377,8 @@ def _lines(columns: list[tuple[str, Any]], start: int, stop: int, sep: str) -> m
     texts = [_text(kind, values[start:stop], sep) for kind, values in columns]
     if len(texts) == 1:  # the csv module quotes a row's only field when it is empty
         texts[0] = pc.if_else(pc.equal(texts[0], ""), '""', texts[0])
-    joined = pc.binary_join_element_wise(*texts, sep) if len(texts) > 1 else texts[0]
-    lines = pc.binary_join_element_wise(joined, "", "\n")
+    texts[-1] = pc.binary_join_element_wise(texts[-1], "", "\n")  # the line end: one copy of one column
+    lines = pc.binary_join_element_wise(*texts, sep) if len(texts) > 1 else texts[0]
     buffers = lines.buffers()
     offsets = np.frombuffer(buffers[1], dtype=np.int32, count=lines.offset + len(lines) + 1)[lines.offset :]
     return memoryview(buffers[2])[int(offsets[0]) : int(offsets[-1])]
