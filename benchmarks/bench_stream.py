@@ -7,7 +7,9 @@ median of ``--repeats`` rounds):
 * a pyarrow streaming copy (``pyarrow.csv.open_csv`` + ``CSVWriter``),
 * a polars streaming copy (``scan_csv(...).sink_csv(...)``),
 * a chunked pandas ``read_csv(chunksize)`` + ``to_csv``,
-* ``mixupy augment --labels y --engine pandas`` and ``--engine pyarrow`` (default ``--buffer-rows``).
+* ``mixupy augment --labels y --engine pandas`` and ``--engine pyarrow`` (default ``--buffer-rows``): the class
+  column becomes one probability column per class, so mixupy writes 11 numbers a row (1M x 9),
+* ``mixupy augment --keep y --engine pyarrow``: like for like with the copies, 8 floats and the class as text.
 
 Peak memory is the child's maximum resident set size (``os.wait4``, from a small launcher process). The
 table goes into docs/scaling.md between the ``stream`` markers.
@@ -111,16 +113,19 @@ def measure(command: list[str]) -> tuple[float, float]:
 
 def cases(src: Path, out: Path, buffer_rows: int) -> dict[str, list[str]]:
     py = sys.executable
-    augment = [py, "-m", "mixupy", "augment", str(src), "-o", str(out), "--labels", "y", "--seed", "0"]
+    augment = [py, "-m", "mixupy", "augment", str(src), "-o", str(out), "--seed", "0"]
     augment += ["--no-progress", "--buffer-rows", str(buffer_rows)]
+    labels = [*augment, "--labels", "y"]
     return {
         "pyarrow copy (open_csv + CSVWriter)": [py, "-c", PYARROW_COPY, str(src), str(out)],
         "polars copy (scan_csv + sink_csv)": [py, "-c", POLARS_COPY, str(src), str(out)],
         f"pandas read_csv(chunksize={buffer_rows:_}) + to_csv": [
             py, "-c", PANDAS_CHUNKED, str(src), str(out), str(buffer_rows)
         ],
-        "mixupy augment --engine pandas": [*augment, "--engine", "pandas"],
-        "mixupy augment --engine pyarrow": [*augment, "--engine", "pyarrow"],
+        "mixupy augment --labels y --engine pandas": [*labels, "--engine", "pandas"],
+        "mixupy augment --labels y --engine pyarrow": [*labels, "--engine", "pyarrow"],
+        # like for like: the copies write 8 floats and the class as text, and so does this one
+        "mixupy augment --keep y --engine pyarrow": [*augment, "--keep", "y", "--engine", "pyarrow"],
     }  # fmt: skip
 
 
@@ -172,8 +177,9 @@ def main(argv: list[str] | None = None) -> None:
     lines = [
         f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
         f"pandas {pd.__version__}, pyarrow {pyarrow.__version__}, polars {polars.__version__}. Each case in a "
-        "fresh process; mixupy writes the mixed rows (17 significant digits, and one probability column per "
-        "class) where the copies write the input back.",
+        "fresh process; mixupy writes the mixed rows (17 significant digits; with `--labels y` one probability "
+        "column per class, with `--keep y` the class as text, as the copies write it) where the copies write "
+        "the input back.",
         "",
     ]
     for shape in args.shapes.split(","):

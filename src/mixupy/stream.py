@@ -277,9 +277,11 @@ def _mix_into(
                 sink.write(out if spill is None else out.iloc[:n])
                 if spill is not None and size:
                     spill.write(out.iloc[n:])
+                del out  # the mix goes before the next block is read
             else:  # a block that makes no rows is still checked
                 check_block_numeric(block, [c for c in numeric if c in block.columns], offset)
             offset += n
+            del raw, block  # and so does this block
             if bar is not None:
                 bar.update(units)
         if offset == 0:

@@ -32,8 +32,10 @@ from mixupy._parallel import thread_count
 
 #: The compressions pyarrow reads as a stream; the others are left to pandas.
 CODECS: Mapping[str | None, str | None] = MappingProxyType({None: None, "gzip": "gzip", "bz2": "bz2", "zstd": "zstd"})
-#: Bytes pyarrow parses at a time (it reads a few such blocks ahead).
-BLOCK_BYTES = 1 << 20
+#: Bytes pyarrow parses at a time (it reads a few such blocks ahead): small, so that little text is held.
+BLOCK_BYTES = 1 << 18
+#: Rows of text typed at a time: pyarrow's small batches are merged up to this, so that typing costs few calls.
+TYPE_ROWS = 1 << 14
 #: Rows formatted as one piece of output, on one thread.
 WRITE_ROWS = 1 << 15
 
@@ -46,13 +48,34 @@ class Fallback(Exception):  # a signal between two readers, never seen by the ca
 
 
 class _Column:
-    """The pieces of one column of the block being gathered, each typed on its own."""
+    """One column of the block being gathered, each piece typed on its own as it arrives.
 
-    def __init__(self, text: bool) -> None:
+    Numbers go straight into one float64 array of the block's rows, allocated at the first piece that is
+    not an integer (the integers before it are copied in then), so a block of floats is held once.
+    """
+
+    def __init__(self, text: bool, rows: int) -> None:
         self.text = text
+        self.rows = rows
         self.kinds: set[str] = set()
         self.missing = False
-        self.pieces: list[Any] = []
+        self.pieces: list[Any] = []  # text, integers or booleans, until numbers go into ``floats``
+        self.floats: np.ndarray | None = None
+
+    def add(self, kind: str, values: Any, missing: bool, start: int) -> None:
+        self.kinds.add(kind)
+        self.missing |= missing
+        if kind == "bool" or (kind == "int" and not missing and self.floats is None):
+            self.pieces.append(values)
+            return
+        if self.floats is None:
+            self.floats = np.empty(self.rows, dtype=np.float64)
+            at = 0
+            for piece in self.pieces:  # integers so far; booleans beside numbers fall back in ``_finish``
+                self.floats[at : at + len(piece)] = piece
+                at += len(piece)
+            self.pieces = []
+        self.floats[start : start + len(values)] = values
 
 
 def _typed(strings: pa.Array, na: pa.Array) -> tuple[str, Any, bool]:
@@ -94,27 +117,23 @@ def _numbers(values: pa.Array, x: np.ndarray, given: Any, *, has_missing: bool) 
     return "float", x, has_missing
 
 
-def _gather(column: _Column, strings: pa.Array, na: pa.Array) -> None:
+def _gather(column: _Column, strings: pa.Array, na: pa.Array, start: int) -> None:
     if column.text:  # as written; only the empty field is missing
         column.pieces.append(pc.if_else(pc.equal(strings, ""), pa.scalar(None, pa.string()), strings))
         return
     kind, values, missing = _typed(strings, na)
-    column.kinds.add(kind)
-    column.missing |= missing
-    column.pieces.append(values)
+    column.add(kind, values, missing, start)
 
 
-def _finish(column: _Column, text_dtype: Any) -> Any:
-    """The column of a whole block, with the dtype pandas gives that block."""
+def _finish(column: _Column, count: int, text_dtype: Any) -> Any:
+    """The column of a whole block of ``count`` rows, with the dtype pandas gives that block."""
     if column.text:
         return pa.chunked_array(column.pieces, pa.string()).to_pandas(types_mapper={pa.string(): text_dtype}.get)
     kinds = column.kinds
-    if kinds == {"int"} and not column.missing:
+    if kinds == {"bool"} or (kinds == {"int"} and not column.missing):
         return np.concatenate(column.pieces)
-    if kinds == {"bool"}:
-        return np.concatenate(column.pieces)
-    if kinds <= {"int", "float"}:
-        return np.concatenate([np.asarray(p, dtype=np.float64) for p in column.pieces])
+    if kinds <= {"int", "float"} and column.floats is not None:
+        return column.floats[:count]
     raise Fallback  # booleans beside numbers, or missing booleans: pandas' object columns
 
 
@@ -161,35 +180,54 @@ def read_blocks(
         raise Fallback from None
     position = 0
     with raw, ThreadPoolExecutor(max_workers=thread_count(), thread_name_prefix="mixupy") as pool:
-        columns = [_Column(n in text_names) for n in names]
+        columns = [_Column(n in text_names, buffer_rows) for n in names]
         count = 0
-        while True:
-            try:
-                batch = reader.read_next_batch()
-            except StopIteration:
-                break
-            except (pa.ArrowInvalid, pa.ArrowNotImplementedError):  # a row pyarrow refuses: pandas names it
-                raise Fallback from None
+        for batch in _merged(reader, TYPE_ROWS):
             start = 0
             while start < batch.num_rows:
                 piece = batch.slice(start, min(batch.num_rows - start, buffer_rows - count))
-                list(pool.map(_gather, columns, piece.columns, [na] * len(names)))
+                list(pool.map(_gather, columns, piece.columns, [na] * len(names), [count] * len(names)))
                 start += piece.num_rows
                 count += piece.num_rows
                 if count == buffer_rows:
                     now = raw.tell()
-                    yield _frame(names, wanted, columns, text_dtype), now - position
+                    frame = _frame(names, wanted, columns, count, text_dtype)
+                    columns = [_Column(n in text_names, buffer_rows) for n in names]
+                    yield frame, now - position
+                    del frame  # the caller holds the block while it needs it, not this reader
                     position, count = now, 0
-                    columns = [_Column(n in text_names) for n in names]
+            batch = piece = None  # pyarrow's text of the block goes before the next is parsed
         if count:
-            yield _frame(names, wanted, columns, text_dtype), raw.tell() - position
+            yield _frame(names, wanted, columns, count, text_dtype), raw.tell() - position
 
 
-def _frame(names: list[str], wanted: Sequence[Hashable], columns: list[_Column], text_dtype: Any) -> pd.DataFrame:
+def _merged(reader: Any, rows: int) -> Iterator[pa.RecordBatch]:
+    """pyarrow's small batches, merged into batches of at least ``rows`` rows (the last may be shorter)."""
+    pending: list[pa.RecordBatch] = []
+    count = 0
+    while True:
+        try:
+            batch = reader.read_next_batch()
+        except StopIteration:
+            break
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):  # a row pyarrow refuses: pandas names it
+            raise Fallback from None
+        pending.append(batch)
+        count += batch.num_rows
+        if count >= rows:
+            yield from pa.Table.from_batches(pending).combine_chunks().to_batches()
+            pending, count = [], 0
+    if count:
+        yield from pa.Table.from_batches(pending).combine_chunks().to_batches()
+
+
+def _frame(
+    names: list[str], wanted: Sequence[Hashable], columns: list[_Column], count: int, text_dtype: Any
+) -> pd.DataFrame:
     data = {}
     for name, column in zip(names, columns, strict=True):
-        data[name] = _finish(column, text_dtype)
-        column.pieces = []  # each column's pieces go as soon as it is whole
+        data[name] = _finish(column, count, text_dtype)
+        column.pieces, column.floats = [], None  # each column's pieces go as soon as it is whole
     frame = pd.DataFrame(data, columns=names, copy=False)
     return frame.set_axis(pd.Index(list(wanted), dtype=object), axis=1)
 
@@ -339,8 +377,8 @@ def _lines(columns: list[tuple[str, Any]], start: int, stop: int, sep: str) -> m
     texts = [_text(kind, values[start:stop], sep) for kind, values in columns]
     if len(texts) == 1:  # the csv module quotes a row's only field when it is empty
         texts[0] = pc.if_else(pc.equal(texts[0], ""), '""', texts[0])
-    joined = pc.binary_join_element_wise(*texts, sep) if len(texts) > 1 else texts[0]
-    lines = pc.binary_join_element_wise(joined, "", "\n")
+    texts[-1] = pc.binary_join_element_wise(texts[-1], "", "\n")  # the line end: one copy of one column
+    lines = pc.binary_join_element_wise(*texts, sep) if len(texts) > 1 else texts[0]
     buffers = lines.buffers()
     offsets = np.frombuffer(buffers[1], dtype=np.int32, count=lines.offset + len(lines) + 1)[lines.offset :]
     return memoryview(buffers[2])[int(offsets[0]) : int(offsets[-1])]
