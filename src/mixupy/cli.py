@@ -331,9 +331,12 @@ def run_augment(args: argparse.Namespace) -> None:
     labels: Any = None
     if args.labels is not None:
         labels = args.labels[0] if len(args.labels) == 1 else args.labels
-    parquet = any(str(path).lower().endswith((".parquet", ".pq")) for path in (args.input, args.output))
-    arrow = args.engine != "pandas" or parquet
-    libraries = ["pyarrow", "pyarrow.csv", "pyarrow.compute", "pyarrow.parquet"] if arrow else []
+    from mixupy._files import is_parquet
+
+    parquet = [is_parquet(Path(path)) for path in (args.input, args.output)]
+    libraries = ["pyarrow.parquet"] if any(parquet) else []  # what this run will use, and only that
+    if args.engine != "pandas" and not all(parquet):  # a CSV side, read or written by pyarrow when it is there
+        libraries += ["pyarrow.csv", "pyarrow.compute"]
     _interrupt_raises("mixupy.stream", *libraries, *(["tqdm"] if args.progress is not False else []))
     from mixupy._validation import TooLargeError
     from mixupy.stream import mixup_file
