@@ -50,10 +50,10 @@ import sys
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from mixupy._columns import planned_result
+from mixupy._files._arrow import arrow_array
 from mixupy._labels import names_class_column
 from mixupy._options import MixOptions
 from mixupy._validation import MissingValuesError, NonNumericColumnsError
@@ -165,17 +165,10 @@ def _to_arrow(result: pd.DataFrame, schema: Any, kept: list[Any]) -> Any:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    # column by column: pa.Table.from_pandas copies a block of floats, pa.array takes each NumPy column as it
-    # is; NumPy numbers hold no nulls (_to_pandas keeps a column's nulls as nulls: a NaN is a NaN), other
+    # column by column: pa.Table.from_pandas copies a block of floats, arrow_array takes each NumPy column as
+    # it is; NumPy numbers hold no nulls (_to_pandas keeps a column's nulls as nulls: a NaN is a NaN), other
     # columns may (None, NaN, NaT)
-    out = pa.table(
-        {
-            name: pa.array(values.to_numpy())
-            if isinstance(values.dtype, np.dtype) and values.dtype.kind in "fiub"
-            else pa.array(values, from_pandas=True)
-            for name, values in result.items()
-        }
-    )
+    out = pa.table({name: arrow_array(values, nan_is_null=False) for name, values in result.items()})
     if schema is None:
         return out
     for name in kept:

@@ -63,17 +63,24 @@ def to_table(frame: pd.DataFrame, names: Sequence[str], metadata: Any, pool: Any
     """
     import pyarrow as pa
 
-    arrays = [_column(frame.iloc[:, j], pool) for j in range(frame.shape[1])]
+    arrays = [arrow_array(frame.iloc[:, j], nan_is_null=True, pool=pool) for j in range(frame.shape[1])]
     return pa.Table.from_arrays(arrays, names=list(names)).replace_schema_metadata(metadata)
 
 
-def _column(series: pd.Series, pool: Any) -> Any:
+def arrow_array(series: pd.Series, *, nan_is_null: bool, pool: Any = None) -> Any:
+    """One pandas column as an Arrow array; a NumPy number column is wrapped without a copy.
+
+    ``nan_is_null``: a NaN becomes a null, as ``pa.Table.from_pandas`` makes it (Parquet files); then a float
+    column is wrapped as it is only when one summing pass finds no NaN. False keeps a NaN a NaN (a polars or
+    pyarrow table returned by :mod:`mixupy._frames`). Other columns (strings, categories, times, nullable
+    dtypes) convert as ``from_pandas`` converts them, their missing values as nulls.
+    """
     import pyarrow as pa
 
     dtype = series.dtype
     if isinstance(dtype, np.dtype) and dtype.kind in "biuf":
         values = series.to_numpy(copy=False)
-        if dtype.kind != "f" or finite_sum(values):  # no NaN here: nothing to turn into nulls
+        if not nan_is_null or dtype.kind != "f" or finite_sum(values):  # no NaN to turn into a null
             return pa.array(values, memory_pool=pool)
     return pa.array(series, from_pandas=True, memory_pool=pool)
 
