@@ -402,8 +402,9 @@ def _rebuild(
             probs = np.vstack([one_hot(expand.arrays[0], len(expand.classes)), probs])
         pieces.update(zip(probability_names(label, expand.classes), probs.T, strict=True))
     if all(isinstance(p, np.ndarray) and p.dtype == np.float64 and p.ndim == 1 for p in pieces.values()):
-        # float64 columns only (numbers and probabilities): one block, not a Series per column
-        frame = pd.DataFrame(np.stack([pieces[k] for k in new_columns], axis=1), index=index, copy=False)
+        # float64 columns only (numbers and probabilities): one block, not a Series per column, stacked as pandas
+        # holds a block (a row per column), so that each column stays contiguous for the writers that follow
+        frame = pd.DataFrame(np.stack([pieces[k] for k in new_columns]).T, index=index, copy=False)
     else:
         frame = pd.DataFrame({k: pieces[k] for k in new_columns}, index=index, copy=False)
     frame.columns = data.columns if expand is None else pd.Index(new_columns, tupleize_cols=False)
