@@ -40,6 +40,7 @@ from mixupy._validation import (
 
 __all__ = [
     "Labels",
+    "UnseenClassesError",
     "expanded_columns",
     "from_arrays",
     "from_frame",
@@ -260,6 +261,10 @@ def _refuse_continuous(series: pd.Series) -> None:
         raise ValueError(msg)
 
 
+class UnseenClassesError(ValueError):
+    """A block's class column holds classes that are not among the table's (``classes=`` of :func:`from_frame`)."""
+
+
 def _codes_against(series: pd.Series, classes: Sequence[Any]) -> np.ndarray:
     """The position of each value of ``series`` among ``classes``; a value not among them is an error.
 
@@ -275,7 +280,7 @@ def _codes_against(series: pd.Series, classes: Sequence[Any]) -> np.ndarray:
             f"`labels` column {series.name!r} holds classes that the whole table was not seen to hold: "
             f"{unknown}. Hint: give the column one type throughout (all numbers or all text)."
         )
-        raise ValueError(msg)
+        raise UnseenClassesError(msg)
     return codes
 
 

@@ -41,9 +41,10 @@ from mixupy._files import (
     csv_engine,
     is_parquet,
     parquet_module,
+    sorted_classes,
     text_view,
 )
-from mixupy._labels import label_names, names_class_column
+from mixupy._labels import UnseenClassesError, label_names, names_class_column
 from mixupy._options import MixOptions, check_names, random_source
 from mixupy._validation import (
     ColumnNotFoundError,
@@ -166,8 +167,12 @@ def mixup_file(
     Notes
     -----
     With ``labels`` naming one class column and ``label_mode="mix"``, the class
-    column becomes one probability column per class of the whole file, so a
-    first pass reads that column to find every class.
+    column becomes one probability column per class of the whole file. Those
+    classes are taken from the first block; if a later block holds another, the
+    work starts again after a first pass that reads that column for every class,
+    and the output is the same either way. The first pass is made from the
+    start when the input or the output cannot be read or written twice (a pipe,
+    a text stream) and with ``batch_size``.
 
     Examples
     --------
@@ -202,17 +207,36 @@ def mixup_file(
         raise ValueError(msg)
     if progress is not None:
         progress = check_bool(progress, "progress")
-    if not isinstance(target, (str, os.PathLike)) and hasattr(target, "write"):
-        return _mix_into(source, CsvSink(target, sep=sep, engine=engine), buffer_rows, options, rng, progress, reading)
+    if not isinstance(target, (str, os.PathLike)) and hasattr(target, "write"):  # bytes out as they are made
+        sink = CsvSink(target, sep=sep, engine=engine)
+        return _mix_into(source, sink, buffer_rows, options, rng, progress, reading, guess=False)
     path = check_target(source, target)
     if is_parquet(path):
         parquet_module(path)  # a missing pyarrow is reported before any file is made
-    with atomic_write(path) as fh:
-        if is_parquet(path):
-            return _mix_into(source, ParquetSink(fh, path), buffer_rows, options, rng, progress, reading)
-        with text_view(fh) as text:
-            sink = CsvSink(text, path.absolute().parent, sep=sep, engine=engine)
-            return _mix_into(source, sink, buffer_rows, options, rng, progress, reading)
+
+    def write(guess: bool) -> tuple[int, int]:
+        with atomic_write(path) as fh:
+            if is_parquet(path):
+                sink: Sink = ParquetSink(fh, path)
+                return _mix_into(source, sink, buffer_rows, options, rng, progress, reading, guess=guess)
+            with text_view(fh) as text:
+                sink = CsvSink(text, path.absolute().parent, sep=sep, engine=engine)
+                return _mix_into(source, sink, buffer_rows, options, rng, progress, reading, guess=guess)
+
+    # Both files can be read and written again (not a pipe, nor a device written through): the classes may be
+    # taken from the first block, and all is done again after a scan when a later block holds another class.
+    if not source.is_file() or (path.exists() and not path.is_file()):
+        return write(guess=False)
+    start = rng.bit_generator.state
+    try:
+        return write(guess=True)
+    except _Rescan:
+        rng.bit_generator.state = start  # the same draws as a first run that had scanned
+        return write(guess=False)
+
+
+class _Rescan(Exception):
+    """A block holds a class that the first block did not: the classes must come from a scan of the file."""
 
 
 def _open(source: Path, buffer_rows: int, options: MixOptions, reading: dict[str, Any]) -> tuple[Reader, MixOptions]:
@@ -252,15 +276,24 @@ def _mix_into(
     rng: np.random.Generator,
     progress: bool | None,
     reading: dict[str, Any],
+    *,
+    guess: bool,
 ) -> tuple[int, int]:
-    """Read ``source`` block by block, mix each block and write it to ``sink``."""
+    """Read ``source`` block by block, mix each block and write it to ``sink``.
+
+    A class column made into probability columns needs the classes of the whole file before the first block
+    is written. With ``guess`` (and no ``batch_size``, whose row count needs a first pass anyway) they are the
+    first block's, and a later block that holds another raises :class:`_Rescan`; otherwise a first pass over
+    the class column finds them.
+    """
     reader, options = _open(source, buffer_rows, options, reading)
     labels, batch_size = options.labels, options.batch_size
     class_column = labels if names_class_column(labels, reader.columns) else None
     expand = class_column is not None and not options.exact
+    guessed = expand and guess and batch_size is None  # then every block makes rows, and so is checked
     classes: list[Any] | None = None
     n_total = 0
-    if batch_size is not None or expand:
+    if batch_size is not None or (expand and not guessed):
         n_total, classes = reader.scan(class_column if expand else None)
     numeric = [c for c in reader.columns if c not in set(reader.text) | set(reader.dates)]
     with contextlib.ExitStack() as stack:
@@ -272,8 +305,15 @@ def _mix_into(
             block = check_frame(raw.set_axis(pd.RangeIndex(offset, offset + len(raw))))
             n = len(block)
             size = n if batch_size is None else batch_size * (offset + n) // n_total - batch_size * offset // n_total
+            if guessed and classes is None:
+                classes = sorted_classes(block[class_column])
             if size or spill is not None:
-                out = _mix_block(block, dataclasses.replace(options, batch_size=max(size, 1)), rng, classes, offset)
+                try:
+                    out = _mix_block(block, dataclasses.replace(options, batch_size=max(size, 1)), rng, classes, offset)
+                except UnseenClassesError:
+                    if not guessed:
+                        raise
+                    raise _Rescan from None
                 sink.write(out if spill is None else out.iloc[:n])
                 if spill is not None and size:
                     spill.write(out.iloc[n:])

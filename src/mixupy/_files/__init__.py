@@ -11,7 +11,7 @@
 """
 
 from mixupy._files._atomic import atomic_path, atomic_write, text_view
-from mixupy._files._read import Reader, check_source
+from mixupy._files._read import Reader, check_source, sorted_classes
 from mixupy._files._sinks import (
     CSV_ENGINES,
     CsvSink,
@@ -38,5 +38,6 @@ __all__ = [
     "csv_engine",
     "is_parquet",
     "parquet_module",
+    "sorted_classes",
     "text_view",
 ]

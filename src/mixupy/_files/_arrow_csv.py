@@ -275,9 +275,9 @@ def unsure(
 
 def scan(
     path: Path, header: Sequence[Hashable], column: Hashable, *, classes: bool, sep: str, compression: str | None
-) -> tuple[int, list[Any] | None]:
-    """The number of rows, and with ``classes`` every value of the text column ``column``, sorted as pandas
-    sorts them (``Reader.scan``)."""
+) -> tuple[int, pd.Series | None]:
+    """The number of rows, and with ``classes`` the distinct values of the text column ``column``, as a pandas
+    Series of the column's text dtype (``Reader.scan`` sorts them)."""
     try:
         raw, reader = _batches(path, header, [str(column)], sep, compression)
         n = 0
@@ -293,8 +293,7 @@ def scan(
     if not classes:
         return n, None
     text_dtype = pd.StringDtype("pyarrow", na_value=np.nan)
-    values = pa.chunked_array(uniques, pa.string()).to_pandas(types_mapper={pa.string(): text_dtype}.get)
-    return n, list(pd.factorize(values, sort=True)[1])
+    return n, pa.chunked_array(uniques, pa.string()).to_pandas(types_mapper={pa.string(): text_dtype}.get)
 
 
 def _na_strings() -> tuple[str, ...]:

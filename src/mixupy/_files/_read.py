@@ -270,10 +270,11 @@ class Reader:
             from mixupy._files import _arrow_csv
 
             with contextlib.suppress(_arrow_csv.Fallback):
-                return _arrow_csv.scan(
+                n, distinct = _arrow_csv.scan(
                     self.path, self.header, column, classes=class_column is not None,
                     sep=self.sep, compression=self.compression,
                 )  # fmt: skip
+                return n, None if distinct is None else sorted_classes(distinct)
         n = 0
         uniques: list[pd.Series] = []
         for chunk, _ in self._chunks([column]):
@@ -282,8 +283,13 @@ class Reader:
                 uniques.append(pd.Series(chunk[column].unique()))
         if class_column is None:
             return n, None
-        values = pd.concat(uniques, ignore_index=True) if uniques else pd.Series([], dtype=object)
-        return n, list(pd.factorize(values, sort=True)[1])
+        return n, sorted_classes(pd.concat(uniques, ignore_index=True) if uniques else pd.Series([], dtype=object))
+
+
+def sorted_classes(values: pd.Series) -> list[Any]:
+    """The distinct values of a class column (missing ones left out), sorted as :func:`mixupy.mixup` sorts its
+    classes: those of a whole file (:meth:`Reader.scan`) or of one block (``mixup_file``'s first block)."""
+    return list(pd.factorize(values, sort=True)[1])
 
 
 #: Bytes of a local Parquet file read at a time: the column chunks stream through a buffer this size, instead of
