@@ -1,6 +1,7 @@
 """What a categorical, a date or a kept column costs in mixup(df), against a numeric column of the same size.
 
 Frames of 1,000,000 rows: one float64 column alone (the baseline), and with 9 columns of one kind each: float64,
+float64 again in a frame of its own (a control: two identical cases differ only by the run's noise), int64,
 ``category`` (``categorical=``), text carried unmixed (``keep=``), ``datetime64``, zoned ``datetime64`` and
 ``timedelta64`` (mixed as points in time). Each case is timed side by side in one run (calls
 interleaved, medians), with ``ndarray.copy()`` of the 10 columns as the floor. The figures go into
@@ -48,6 +49,8 @@ def frames(rows: int, only: list[str] | None = None) -> dict[str, tuple[pd.DataF
     regions = np.array(["north", "south", "east", "west"])
     kinds = {
         "float64": (lambda: rng.random(rows), {}),
+        # the same kind once more, in a frame of its own: how far two identical cases drift apart in one run
+        "float64 again (the run's noise)": (lambda: rng.random(rows), {}),
         "int64": (lambda: rng.integers(0, 10**9, rows), {}),
         "category, categorical=": (lambda: pd.Categorical(regions[rng.integers(0, 4, rows)]), {"categorical": names}),
         "text, keep=": (
@@ -77,7 +80,7 @@ def frames(rows: int, only: list[str] | None = None) -> dict[str, tuple[pd.DataF
     }
     cases = {"1 float64 column alone (the baseline)": (base.copy(), {})}
     for kind, (make, options) in kinds.items():
-        if only is not None and kind != "float64" and not any(kind.startswith(name) for name in only):
+        if only is not None and not kind.startswith("float64") and not any(kind.startswith(name) for name in only):
             continue
         # .copy() consolidates the columns into one block per dtype, as a frame read from a file has them
         cases[f"and {KINDS} columns of {kind}"] = (pd.concat([base, columns(make)], axis=1).copy(), options)

@@ -20,6 +20,7 @@ environment: the benchmark's choice for its own children; mixupy never sets it).
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import statistics
@@ -50,6 +51,43 @@ PYARROW_COPY = textwrap.dedent(
             writer.write_batch(batch)
     """
 )
+
+
+# Both in one process, after numpy, pandas, pyarrow and mixupy are imported: what each costs once started.
+IN_PROCESS = textwrap.dedent(
+    """
+    import json, statistics, sys, time
+    import pyarrow.parquet as pq
+    from mixupy import mixup_file
+    source, target, rows, repeats = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+    options = json.loads(sys.argv[5])
+
+    def copy():
+        with pq.ParquetWriter(target, pq.ParquetFile(source).schema_arrow) as writer:
+            for batch in pq.ParquetFile(source).iter_batches(batch_size=rows):
+                writer.write_batch(batch)
+
+    def augment():
+        mixup_file(source, target, buffer_rows=rows, random_state=0, **options)
+
+    times = {"pyarrow": [], "mixupy": []}
+    for _ in range(repeats + 1):  # the first round warms up
+        for name, fn in (("pyarrow", copy), ("mixupy", augment)):
+            start = time.perf_counter()
+            fn()
+            times[name].append(time.perf_counter() - start)
+    print(json.dumps({name: statistics.median(t[1:]) for name, t in times.items()}))
+    """
+)
+
+
+def in_one_process(path: Path, out: Path, rows: int, repeats: int, options: dict[str, str]) -> dict[str, float]:
+    """Median seconds of the pyarrow copy and of mixup_file, interleaved in one fresh process after imports."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    env.pop("ARROW_DEFAULT_MEMORY_POOL", None)
+    command = [sys.executable, "-c", IN_PROCESS, str(path), str(out), str(rows), str(repeats), json.dumps(options)]
+    done = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
+    return json.loads(done.stdout)
 
 
 def make_parquet(rows: int, columns: int, classes: bool) -> Path:
@@ -116,6 +154,10 @@ def main(argv: list[str] | None = None) -> None:
     py, out = sys.executable, WORK / "parquet_out.parquet"
     tables = [("9 floats + class", make_parquet(args.rows, 9, True), ["--labels", "y"])]
     tables.append(("50 floats", make_parquet(args.rows, 50, False), []))
+    warm = {
+        title: in_one_process(path, out, args.buffer_rows, args.repeats, {"labels": "y"} if flags else {})
+        for title, path, flags in tables
+    }
     pools = [None, *(["system", "jemalloc", "mimalloc"] if args.pools else [])]
     codes = {"after": ROOT / "src", **({"before": args.before.resolve()} if args.before else {})}
     results: dict[tuple[str, str | None, str], tuple[float, float]] = {}
@@ -152,6 +194,17 @@ def main(argv: list[str] | None = None) -> None:
             ratio = f"{after[0] / copy[0]:.2f}× time, {after[1] / copy[1]:.2f}× memory"
             lines.append(f"| {title} | {pool or default + ' (default)'} | {' | '.join(cells)} | {ratio} |")
     out.unlink(missing_ok=True)
+    lines += [
+        "",
+        "In one process, after numpy, pandas, pyarrow and mixupy are imported (`mixup_file` and the same pyarrow "
+        f"copy, interleaved, medians of {args.repeats} after a warm-up):",
+        "",
+        "| table | pyarrow read + write | mixup_file | mixup_file / pyarrow |",
+        "|---|---:|---:|---:|",
+    ]
+    for title, figures in warm.items():
+        ratio = figures["mixupy"] / figures["pyarrow"]
+        lines.append(f"| {title} | {figures['pyarrow']:.2f} s | {figures['mixupy']:.2f} s | {ratio:.2f}× |")
     lines += ["", f"Reproduce: `{command_line('bench_parquet.py', argv)}`"]
     publish(lines, DOC, MARK, write=not args.no_docs)
 

@@ -58,7 +58,7 @@ from mixupy._labels import names_class_column
 from mixupy._options import MixOptions
 from mixupy._validation import MissingValuesError, NonNumericColumnsError
 
-__all__ = ["call_on_pandas", "table_kind"]
+__all__ = ["call_on_pandas", "resample_on_pandas", "table_kind"]
 
 
 def table_kind(data: Any) -> str | None:
@@ -91,6 +91,47 @@ def call_on_pandas(function: Callable[..., pd.DataFrame], arguments: Mapping[str
     if pl is None:
         return _to_arrow(result, table.schema, kept)
     return _polars_types(pl, pl.from_arrow(_to_arrow(result, None, kept)), data.schema, kept)
+
+
+def resample_on_pandas(fit_resample: Callable[..., tuple[Any, Any]], X: Any, y: Any, params: Mapping[str, Any]) -> Any:
+    """A sampler's ``fit_resample(X, y, **params)`` on a polars or pyarrow table ``X`` (a polars ``LazyFrame`` is
+    collected: a sampler returns rows), run on pandas; ``X`` and ``y`` come back in the caller's kinds.
+
+    ``y`` may be a polars Series or a pyarrow Array or ChunkedArray (then it comes back as one, in its own type),
+    or anything the sampler takes as it is.
+    """
+    pl = sys.modules.get("polars") if table_kind(X) == "polars" else None
+    if pl is not None and isinstance(X, pl.LazyFrame):
+        X = X.collect()
+    table = X if pl is None else X.to_arrow()
+    frame = _to_pandas(table)
+    with _in_callers_terms(pl, X):
+        X_res, y_res = fit_resample(frame, _labels_to_pandas(y), **params)
+    kept = _kept(X_res, frame)
+    if pl is None:
+        return _to_arrow(X_res, table.schema, kept), _labels_back(y_res, y)
+    return _polars_types(pl, pl.from_arrow(_to_arrow(X_res, None, kept)), X.schema, kept), _labels_back(y_res, y)
+
+
+def _labels_to_pandas(y: Any) -> Any:
+    """A polars Series or a pyarrow Array or ChunkedArray as a pandas Series (its name kept); anything else as is."""
+    pl, pa = sys.modules.get("polars"), sys.modules.get("pyarrow")
+    if pl is not None and isinstance(y, pl.Series):
+        return _to_pandas(y.to_frame().to_arrow()).iloc[:, 0]
+    if pa is not None and isinstance(y, (pa.Array, pa.ChunkedArray)):
+        return _to_pandas(pa.table({"y": y})).iloc[:, 0].rename(None)
+    return y
+
+
+def _labels_back(y_res: Any, y: Any) -> Any:
+    """The resampled labels in the kind and type of the caller's ``y`` (see :func:`_labels_to_pandas`)."""
+    pl, pa = sys.modules.get("polars"), sys.modules.get("pyarrow")
+    if pl is not None and isinstance(y, pl.Series):
+        return pl.from_arrow(arrow_array(pd.Series(y_res), nan_is_null=False)).alias(y.name).cast(y.dtype)
+    if pa is not None and isinstance(y, (pa.Array, pa.ChunkedArray)):
+        values = arrow_array(pd.Series(y_res), nan_is_null=False).cast(y.type)
+        return pa.chunked_array([values], y.type) if isinstance(y, pa.ChunkedArray) else values
+    return y_res
 
 
 def _lazy_plan(pl: Any, function: Callable[..., pd.DataFrame], arguments: Mapping[str, Any], lazy: Any) -> Any:
@@ -199,5 +240,7 @@ def _in_terms(
     """The same error worded for a polars or pyarrow caller: its types, its methods."""
     if isinstance(error, NonNumericColumnsError):
         columns = {c: types.get(str(c), d) for c, d in error.columns.items()}
-        return NonNumericColumnsError(error.name, columns, terms=kind, detail=error.detail, dates=error.dates)
+        return NonNumericColumnsError(
+            error.name, columns, terms=kind, detail=error.detail, dates=error.dates, options=error.options
+        )
     return MissingValuesError(error.name, error.found, terms=kind)

@@ -9,7 +9,7 @@ search mix each training fold, never a test fold. The draw is :mod:`mixupy._draw
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -19,6 +19,7 @@ from imblearn.utils._validation import ArraysTransformer
 from sklearn.utils.multiclass import type_of_target
 
 from mixupy import _apply, _draw
+from mixupy._frames import resample_on_pandas, table_kind
 from mixupy._options import random_source
 from mixupy._validation import (
     PAIRINGS,
@@ -188,6 +189,8 @@ class MixupRegressionSampler(BaseSampler):
         y_resampled : the container of ``y``
             Their targets, mixed with the features' ``lam``.
         """
+        if table_kind(X) is not None:  # a polars or pyarrow table: resampled as pandas, returned in its kind
+            return cast(tuple[Any, Any], resample_on_pandas(self.fit_resample, X, y, params))
         self._checked()
         X, values, transformer = self._inputs(X, y)
         return transformer.transform(*self._fit_resample(X, values))
@@ -241,7 +244,7 @@ class MixupRegressionSampler(BaseSampler):
     def _inputs(self, X: Any, y: Any) -> tuple[Any, np.ndarray, ArraysTransformer]:
         """``X`` validated (its features recorded), ``y`` as an array of numbers, and how to give the results
         back in the containers that came in (as floats: they hold mixed values)."""
-        _check_rows(X, y, "targets")
+        _check_rows(X, y, "targets", options=())  # no categorical= here: drop the text columns
         if isinstance(X, pd.DataFrame):
             X = _float_columns(X)
         values = np.asarray(y)

@@ -17,6 +17,7 @@ from imblearn.over_sampling.base import BaseOverSampler
 from sklearn.utils.multiclass import type_of_target
 
 from mixupy import _apply, _draw
+from mixupy._frames import resample_on_pandas, table_kind
 from mixupy._options import check_names, random_source
 from mixupy._validation import (
     check_alpha,
@@ -222,6 +223,8 @@ class MixupSampler(BaseOverSampler):
         y_resampled : same kind as ``y``, shape (n_samples_new,)
             Their class labels.
         """
+        if table_kind(X) is not None:  # a polars or pyarrow table: resampled as pandas, returned in its kind
+            return cast(tuple[Any, Any], resample_on_pandas(self.fit_resample, X, y, params))
         self._checked()
         split = _split_categorical(X, self.categorical)
         _check_pair(X if split is None else split[0], y)
@@ -338,14 +341,15 @@ def _n_samples(data: Any) -> int | None:
         return None
 
 
-def _check_rows(X: Any, y: Any, unit: str) -> None:
-    """``X`` and ``y`` of one length (``unit``: what ``y`` holds, for the message), and a DataFrame ``X`` of numbers."""
+def _check_rows(X: Any, y: Any, unit: str, options: tuple[str, ...] = ("categorical",)) -> None:
+    """``X`` and ``y`` of one length (``unit``: what ``y`` holds, for the message), and a DataFrame ``X`` of numbers
+    (``options``: the sampler's parameters that a message may offer for text columns)."""
     n_x, n_y = _n_samples(X), _n_samples(y)
     if n_x is not None and n_y is not None and n_x != n_y:
         msg = f"`X` and `y` must have the same number of rows; got {n_x} rows in `X` and {n_y} {unit} in `y`."
         raise ValueError(msg)
     if isinstance(X, pd.DataFrame):
-        check_numeric_columns(check_frame(X, "X"), list(X.columns), "X")
+        check_numeric_columns(check_frame(X, "X"), list(X.columns), "X", options=options)
 
 
 def _check_pair(X: Any, y: Any) -> None:

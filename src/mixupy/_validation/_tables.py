@@ -86,7 +86,7 @@ TERMS: Mapping[str, Mapping[str, str]] = MappingProxyType(
                 "categorical": "categorical={}",
                 "keep": "keep={}",
                 "labels": "labels={}",
-                "drop": "data.drop(columns={})",
+                "drop": "{data}.drop(columns={columns})",
                 "dates": "pd.to_datetime(...) on {}",
                 "fill": "fill them (df.fillna(...)) or drop those rows (df.dropna())",
             }
@@ -96,7 +96,7 @@ TERMS: Mapping[str, Mapping[str, str]] = MappingProxyType(
                 "categorical": "--categorical {}",
                 "keep": "--keep {}",
                 "labels": "--labels {}",
-                "drop": "--drop {}",
+                "drop": "--drop {columns}",
                 "dates": "--dates {}",
                 "fill": "fill them or drop those rows first (rows count from 0, the first row after the header)",
             }
@@ -107,7 +107,7 @@ TERMS: Mapping[str, Mapping[str, str]] = MappingProxyType(
                 "categorical": "categorical={}",
                 "keep": "keep={}",
                 "labels": "labels={}",
-                "drop": "data.drop({})",
+                "drop": "{data}.drop({columns})",
                 "dates": "pl.col(...).str.to_datetime() on {}",
                 "fill": "fill them (data.fill_null(...), data.fill_nan(...)) or drop those rows (data.drop_nulls(),"
                 " data.drop_nans())",
@@ -118,7 +118,7 @@ TERMS: Mapping[str, Mapping[str, str]] = MappingProxyType(
                 "categorical": "categorical={}",
                 "keep": "keep={}",
                 "labels": "labels={}",
-                "drop": "data.drop_columns({})",
+                "drop": "{data}.drop_columns({columns})",
                 "dates": "pyarrow.compute.strptime(...) on {}",
                 "fill": "fill them (pyarrow.compute.fill_null(...)) or drop those rows (data.drop_null())",
             }
@@ -148,7 +148,8 @@ def is_text_like(dtype: Any) -> bool:
 class NonNumericColumnsError(TypeError):
     """Columns that mixup cannot interpolate, all of them at once; :meth:`describe` words the ways out.
 
-    ``columns`` maps each column to its dtype, as text.
+    ``columns`` maps each column to its dtype, as text. ``options`` are the caller's parameters that the hint
+    may name (``mixup``'s all three; a sampler, whose labels are ``y``, only ``categorical``).
     """
 
     def __init__(
@@ -159,8 +160,10 @@ class NonNumericColumnsError(TypeError):
         terms: str = "python",
         detail: str = "",
         dates: Sequence[Hashable] = (),
+        options: Sequence[str] = ("categorical", "keep", "labels"),
     ) -> None:
         self.name, self.columns, self.detail, self.dates = name, dict(columns), detail, list(dates)
+        self.options = tuple(options)
         super().__init__(self.describe(terms))
 
     def describe(self, terms: str) -> str:
@@ -171,12 +174,14 @@ class NonNumericColumnsError(TypeError):
         text = [c for c, d in self.columns.items() if not d.startswith(("datetime", "timedelta", "complex"))]
         text = [c for c in text if c not in self.dates]
         ways = [f"{words['dates'].format(_names(self.dates, terms))} to mix the dates in time"] if self.dates else []
-        if text:
+        if text and "categorical" in self.options:
             ways.append(f"{words['categorical'].format(_names(text, terms))} to give each new row the category of")
-            ways[-1] += f" its dominant source, {words['keep'].format(_names(text, terms))} to carry them unmixed"
-            ways[-1] += " (an id, a group)"
-        ways.append(f"{words['drop'].format(_names(list(self.columns), terms))} to leave them out")
-        if len(text) == 1:
+            ways[-1] += " its dominant source"
+        if text and "keep" in self.options:
+            ways[-1] += f", {words['keep'].format(_names(text, terms))} to carry them unmixed (an id, a group)"
+        columns = _names(list(self.columns), terms)
+        ways.append(f"{words['drop'].format(data=self.name, columns=columns)} to leave them out")
+        if len(text) == 1 and "labels" in self.options:
             ways.append(f"{words['labels'].format(repr(text[0]) if terms != 'cli' else text[0])} if it is the class")
         hint = "; ".join(ways)
         return f"{what} has non-numeric columns: {listed}{self.detail}. mixup interpolates numbers. Hint: {hint}."
@@ -189,11 +194,13 @@ def check_numeric_columns(
     *,
     times: bool = False,
     dtypes: dict[Hashable, Any] | None = None,
+    options: Sequence[str] = ("categorical", "keep", "labels"),
 ) -> None:
     """Raise :class:`NonNumericColumnsError` listing every column whose dtype is not bool, integer or float.
 
     ``times=True`` also accepts datetime and timedelta columns, which :func:`mixupy.mixup` mixes as points in time.
-    ``dtypes``: :func:`column_dtypes` of ``data``, when the caller has read them already.
+    ``dtypes``: :func:`column_dtypes` of ``data``, when the caller has read them already. ``options``: see
+    :class:`NonNumericColumnsError`.
     """
     dtypes = column_dtypes(data) if dtypes is None else dtypes
     bad = {
@@ -201,7 +208,7 @@ def check_numeric_columns(
     }
     if bad:
         dates = [c for c in bad if _looks_like_a_date(next(iter(data[c].dropna()), None))]
-        raise NonNumericColumnsError(name, bad, dates=dates)
+        raise NonNumericColumnsError(name, bad, dates=dates, options=options)
 
 
 class MissingValuesError(ValueError):
