@@ -256,7 +256,7 @@ def test_a_frame_of_one_dtype_in_many_blocks_mixes_as_one_block_does():
         mixup(split, random_state=3)
 
 
-@pytest.mark.parametrize("top", [1.0, np.finfo(np.float64).max])
+@pytest.mark.parametrize("top", [1.0, 1e200, np.finfo(np.float64).max])
 def test_block_and_column_kernels_report_the_same_extremes_and_finiteness(top: float) -> None:
     """mix_block skips NumPy's error state and the per-column clip for values far from an overflow; what it
     reports (each column's smallest and largest value, finiteness) and mixes must not change either way."""
@@ -273,3 +273,53 @@ def test_block_and_column_kernels_report_the_same_extremes_and_finiteness(top: f
     assert ea == eb == [(float(r.min()), float(r.max())) for r in block]
     assert fa == fb == [True] * 4
     assert np.isfinite(a).all()
+
+
+@pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64])
+def test_the_block_kernels_quick_test_proves_values_moderate_and_never_warns(dtype: type) -> None:
+    """mix_block skips the error state and the clip when the sum of squares is finite (``_apply._moderate``):
+    true for moderate values, false for NaN, infinity and squares that overflow, with no warning or error
+    under any NumPy error state (``numpy.vdot`` does not read it; should that change, this says so)."""
+    info = np.finfo(dtype)
+    block = (np.random.default_rng(1).standard_normal((3, 50)) * 10).astype(dtype)
+    with np.errstate(all="raise"):
+        assert _apply._moderate(block) and _apply._moderate(block[:, :0])
+        assert _apply._moderate(block.astype(np.int64)) and _apply._moderate(block > 0)
+        # the square root of the largest float, and anything larger, is not proven moderate (the caller looks closer)
+        for bad in (np.nan, np.inf, -np.inf, info.max, -info.max, float(np.sqrt(info.max)) * 1.01):
+            spoiled = block.copy()
+            spoiled[1, 17] = bad
+            assert not _apply._moderate(spoiled), bad
+            assert not _apply._moderate(np.asfortranarray(spoiled)), bad  # not contiguous as rows: a copy, same answer
+        # what it proves: every value finite and far within half the largest float
+        edge = np.full((2, 4), np.sqrt(info.max) / 4, dtype=dtype)
+        assert _apply._moderate(edge) and np.abs(edge).max() < info.max / 2
+
+
+def reference_mix(x: np.ndarray, alpha: float, seed: int) -> np.ndarray:
+    """The documented draw of a frame of n < 2,048 rows, written out: partners from ``integers`` over the other
+    rows, then λ from ``Generator.beta``, both from ``default_rng(seed)``; two products and a sum, each rounded
+    once in the frame's dtype (``1 - λ`` taken in float64, then cast)."""
+    rng = np.random.default_rng(seed)
+    n = x.shape[0]
+    second = rng.integers(0, n - 1, size=n)
+    second += second >= np.arange(n)
+    lam = rng.beta(alpha, alpha, size=n)
+    weight, rest = lam.astype(x.dtype)[:, None], (1.0 - lam).astype(x.dtype)[:, None]
+    return weight * x + rest * x[second]
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+@pytest.mark.parametrize("alpha", [4.0, 0.4, 2.5])
+def test_a_small_plain_frame_is_the_written_out_formula_bit_for_bit(dtype: str, alpha: float) -> None:
+    """The small-frame path (one block, default options: ``frame._mix_plain`` and ``_apply.mix_block``) against
+    the formula computed here, for an int seed and for the Generator it makes, with and without the originals."""
+    x = values(dtype, 150, 5, 8)
+    df = pd.DataFrame(x, columns=[f"c{j}" for j in range(5)])
+    expected = reference_mix(x, alpha, 11)
+    for state in (11, np.random.default_rng(11)):
+        got = mixup(df, alpha=alpha, random_state=state)
+        assert got.dtypes.tolist() == [np.dtype(dtype)] * 5 and got.index.equals(pd.RangeIndex(150))
+        assert got.to_numpy().tobytes() == expected.tobytes()
+    both = mixup(df, alpha=alpha, random_state=11, concat=True).to_numpy()
+    assert both.tobytes() == np.vstack([x, expected]).tobytes()
