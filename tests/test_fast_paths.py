@@ -256,12 +256,13 @@ def test_a_frame_of_one_dtype_in_many_blocks_mixes_as_one_block_does():
         mixup(split, random_state=3)
 
 
+@pytest.mark.parametrize("n", [300, 2_000])  # both ways of _apply._moderate
 @pytest.mark.parametrize("top", [1.0, 1e200, np.finfo(np.float64).max])
-def test_block_and_column_kernels_report_the_same_extremes_and_finiteness(top: float) -> None:
+def test_block_and_column_kernels_report_the_same_extremes_and_finiteness(top: float, n: int) -> None:
     """mix_block skips NumPy's error state and the per-column clip for values far from an overflow; what it
     reports (each column's smallest and largest value, finiteness) and mixes must not change either way."""
-    block = np.random.default_rng(3).uniform(-1, 1, (4, 300)) * top
-    d = _draw.draw(300, 300, 0.4, np.random.default_rng(3))
+    block = np.random.default_rng(3).uniform(-1, 1, (4, n)) * top
+    d = _draw.draw(n, n, 0.4, np.random.default_rng(3))
     kinds = []
     for mix in (_apply.mix_block, _apply.mix_columns):
         extremes: list[tuple[float, float]] = []
@@ -275,25 +276,26 @@ def test_block_and_column_kernels_report_the_same_extremes_and_finiteness(top: f
     assert np.isfinite(a).all()
 
 
+@pytest.mark.parametrize("columns", [50, 2_000])  # a dot product up to _apply._DOT_MAX_VALUES, else the extremes
 @pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64])
-def test_the_block_kernels_quick_test_proves_values_moderate_and_never_warns(dtype: type) -> None:
-    """mix_block skips the error state and the clip when the sum of squares is finite (``_apply._moderate``):
-    true for moderate values, false for NaN, infinity and squares that overflow, with no warning or error
-    under any NumPy error state (``numpy.vdot`` does not read it; should that change, this says so)."""
+def test_the_block_kernels_quick_test_proves_values_moderate_and_never_warns(dtype: type, columns: int) -> None:
+    """mix_block skips the error state and the clip when ``_apply._moderate`` proves every value finite and
+    within half the largest float: true for moderate values, false for NaN, infinity and values near the
+    largest float, with no warning or error under any NumPy error state (``numpy.vdot`` does not read it;
+    should that change, this says so)."""
     info = np.finfo(dtype)
-    block = (np.random.default_rng(1).standard_normal((3, 50)) * 10).astype(dtype)
+    block = (np.random.default_rng(1).standard_normal((3, columns)) * 10).astype(dtype)
     with np.errstate(all="raise"):
         assert _apply._moderate(block) and _apply._moderate(block[:, :0])
         assert _apply._moderate(block.astype(np.int64)) and _apply._moderate(block > 0)
-        # the square root of the largest float, and anything larger, is not proven moderate (the caller looks closer)
-        for bad in (np.nan, np.inf, -np.inf, info.max, -info.max, float(np.sqrt(info.max)) * 1.01):
+        for bad in (np.nan, np.inf, -np.inf, info.max, -info.max, info.max / 1.5):
             spoiled = block.copy()
             spoiled[1, 17] = bad
             assert not _apply._moderate(spoiled), bad
-            assert not _apply._moderate(np.asfortranarray(spoiled)), bad  # not contiguous as rows: a copy, same answer
-        # what it proves: every value finite and far within half the largest float
-        edge = np.full((2, 4), np.sqrt(info.max) / 4, dtype=dtype)
-        assert _apply._moderate(edge) and np.abs(edge).max() < info.max / 2
+            assert not _apply._moderate(np.asfortranarray(spoiled)), bad  # not contiguous as rows: same answer
+        # what it proves: every value finite and within half the largest float
+        edge = np.full((2, columns), np.sqrt(info.max) / (2 * columns), dtype=dtype)
+        assert _apply._moderate(edge) and np.abs(edge).max() <= info.max / 2
 
 
 def reference_mix(x: np.ndarray, alpha: float, seed: int) -> np.ndarray:

@@ -229,9 +229,9 @@ def mix_block(
     out = np.empty((n_columns, offset + len(d)), dtype=dtype)
     lam = d.lam.astype(dtype, copy=False)
     rest = np.subtract(1.0, d.lam, out=np.empty(len(d), dtype=dtype))  # in float64, then cast, as the kernel does
-    # Values whose squares are finite are finite and far within half the largest float, so they cannot overflow
-    # or be invalid (each product is at most its value, their sum at most twice the larger): NumPy's error state
-    # and the clip are needed only otherwise, and each column's extremes only then (or when asked for).
+    # Values finite and within half the largest float cannot overflow or be invalid (each product is at most its
+    # value, their sum at most twice the larger): NumPy's error state and the clip are needed only otherwise, and
+    # each column's extremes only then (or when asked for).
     safe = _moderate(block)
     if not safe or extremes is not None:
         low = np.minimum.reduce(block, axis=1).astype(np.float64, copy=False)
@@ -249,18 +249,29 @@ def mix_block(
     return out
 
 
-def _moderate(block: np.ndarray) -> bool:
-    """True when the sum of the squares of ``block``'s values is finite, which proves every value finite and
-    at most the square root of the largest float in magnitude, far below half of it (NaN and infinity make
-    the sum NaN or infinite; a float16 square overflows from 256 on, and then the caller looks closer).
+# Up to this many values, :func:`_moderate` takes a BLAS dot product, which BLAS libraries compute on the calling
+# thread at this size (OpenBLAS shares one among its threads from 10,000 values on, and waking them costs more
+# than the sum); above it, the block's extremes.
+_DOT_MAX_VALUES = 1 << 12
 
-    One dot product, no temporary for a contiguous block. ``numpy.vdot``, unlike ``numpy.dot``, does not read
-    the floating-point status, so a sum that overflows raises no warning whatever NumPy's error state
-    (``tests/test_fast_paths.py`` checks that it stays so). Integers and bools always are moderate.
+
+def _moderate(block: np.ndarray) -> bool:
+    """True when every value of ``block`` is finite and at most half the largest float of its dtype in magnitude,
+    proven cheaply (NaN and infinity fail; a False may also mean only that the caller must look closer).
+
+    Up to :data:`_DOT_MAX_VALUES` values: the sum of their squares is finite, which bounds each value by the
+    square root of the largest float, far below half of it (a float16 square overflows from 256 on). One dot
+    product, no temporary for a contiguous block; ``numpy.vdot``, unlike ``numpy.dot``, does not read the
+    floating-point status, so a sum that overflows raises no warning whatever NumPy's error state
+    (``tests/test_fast_paths.py`` checks that it stays so). Larger blocks: the smallest and largest value,
+    two reductions that NaN propagates through with no warning. Integers and bools always are moderate.
     """
     if block.dtype.kind != "f":
         return True
-    return bool(np.vdot(block, block) < np.inf)
+    if block.size <= _DOT_MAX_VALUES:
+        return bool(np.vdot(block, block) < np.inf)
+    half = float(np.finfo(block.dtype).max) / 2
+    return bool(-half <= np.minimum.reduce(block, axis=None) and np.maximum.reduce(block, axis=None) <= half)
 
 
 def _mix_block_into(
