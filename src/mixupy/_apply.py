@@ -15,7 +15,6 @@ finite; deciding what that means (and naming the bad value) is the caller's.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 from collections.abc import Callable
 from typing import Any
@@ -223,40 +222,83 @@ def mix_block(
     a handful of NumPy calls in all. ``block`` is ``(columns, rows)`` in one dtype.
     """
     n_columns, n = block.shape
-    if len(d) == 0 or np.result_type(block.dtype, dtype) != dtype:  # nothing to mix, or a cast first: the kernel
+    cast = block.dtype != dtype and np.result_type(block.dtype, dtype) != dtype
+    if len(d) == 0 or cast:  # nothing to mix, or a cast first: the kernel
         return mix_columns(list(block), d, dtype, keep_originals=keep_originals, finite=finite, extremes=extremes)
     offset = n if keep_originals else 0
     out = np.empty((n_columns, offset + len(d)), dtype=dtype)
     lam = d.lam.astype(dtype, copy=False)
     rest = np.subtract(1.0, d.lam, out=np.empty(len(d), dtype=dtype))  # in float64, then cast, as the kernel does
-    # Values finite and within half the largest float cannot overflow or be invalid (each product is at most
-    # its value, their sum at most twice the larger): NumPy's error state needs setting only otherwise.
-    half = float(np.finfo(dtype).max) / 2  # ``dtype`` is floating (float_dtype)
-    safe = not (n_columns and n) or (  # the whole block's extremes (NaN propagates, with no warning) within it
-        -half <= float(np.minimum.reduce(block, axis=None)) and float(np.maximum.reduce(block, axis=None)) <= half
-    )
-    if not safe or extremes is not None:  # each column's, for _finish or the caller
+    # Values finite and within half the largest float cannot overflow or be invalid (each product is at most its
+    # value, their sum at most twice the larger): NumPy's error state and the clip are needed only otherwise, and
+    # each column's extremes only then (or when asked for).
+    safe = _moderate(block)
+    if not safe or extremes is not None:
         low = np.minimum.reduce(block, axis=1).astype(np.float64, copy=False)
         high = np.maximum.reduce(block, axis=1).astype(np.float64, copy=False)
-    # NaN and infinity are reported through ``finite``, not as NumPy warnings
-    with contextlib.nullcontext() if safe else np.errstate(invalid="ignore", over="ignore"):
-        if keep_originals:
-            out[:, :n] = block
-        mixed = out[:, offset:]
-        gathered = np.empty((n_columns, len(d)), dtype=block.dtype)
-        if d.tiles == 1 and len(d) == n:  # every row once, in order: read in place
-            np.multiply(block, lam, out=mixed)
-        else:
-            np.multiply(np.take(block, d.first, axis=1, out=gathered, mode="clip"), lam, out=mixed)
-        np.take(block, d.second, axis=1, out=gathered, mode="clip")
-        mixed += np.multiply(gathered, rest, out=np.empty_like(mixed))
-    if not safe:
+    if safe:
+        _mix_block_into(block, d, (lam, rest), out, offset, keep_originals=keep_originals)
+    else:  # NaN and infinity are reported through ``finite``, not as NumPy warnings
+        with np.errstate(invalid="ignore", over="ignore"):
+            _mix_block_into(block, d, (lam, rest), out, offset, keep_originals=keep_originals)
         return _finish(out, offset, low, high, finite, extremes)
     if finite is not None:  # every value finite, none near an overflow: nothing to clip
         finite[:] = [True] * n_columns
     if extremes is not None:
         extremes[:] = list(zip(low.tolist(), high.tolist(), strict=True))
     return out
+
+
+# Up to this many values, :func:`_moderate` takes a BLAS dot product, which BLAS libraries compute on the calling
+# thread at this size (OpenBLAS shares one among its threads from 10,000 values on, and waking them costs more
+# than the sum); above it, the block's extremes.
+_DOT_MAX_VALUES = 1 << 12
+
+
+def _moderate(block: np.ndarray) -> bool:
+    """True when every value of ``block`` is finite and at most half the largest float of its dtype in magnitude,
+    proven cheaply (NaN and infinity fail; a False may also mean only that the caller must look closer).
+
+    Up to :data:`_DOT_MAX_VALUES` values: the sum of their squares is finite, which bounds each value by the
+    square root of the largest float, far below half of it (a float16 square overflows from 256 on). One dot
+    product, no temporary for a contiguous block; ``numpy.vdot``, unlike ``numpy.dot``, does not read the
+    floating-point status, so a sum that overflows raises no warning whatever NumPy's error state
+    (``tests/test_fast_paths.py`` checks that it stays so). Larger blocks: the smallest and largest value,
+    two reductions that NaN propagates through with no warning. Integers and bools always are moderate.
+    """
+    if block.dtype.kind != "f":
+        return True
+    if block.size <= _DOT_MAX_VALUES:
+        return bool(np.vdot(block, block) < np.inf)
+    half = float(np.finfo(block.dtype).max) / 2
+    return bool(-half <= np.minimum.reduce(block, axis=None) and np.maximum.reduce(block, axis=None) <= half)
+
+
+def _mix_block_into(
+    block: np.ndarray,
+    d: Draw,
+    weights: tuple[np.ndarray, np.ndarray],
+    out: np.ndarray,
+    offset: int,
+    *,
+    keep_originals: bool,
+) -> None:
+    """``out[:, offset:] = lam * block[:, first] + (1 - lam) * block[:, second]``, the originals before it when
+    ``keep_originals``: the arithmetic of :func:`mix_block`, with ``weights`` ``(lam, 1 - lam)`` in out's dtype."""
+    lam, rest = weights
+    n = block.shape[1]
+    if keep_originals:
+        out[:, :n] = block
+    mixed = out[:, offset:]
+    if d.tiles == 1 and len(d) == n:  # every row once, in order: read in place
+        np.multiply(block, lam, out=mixed)
+    else:
+        np.multiply(block.take(d.first, axis=1, mode="clip"), lam, out=mixed)
+    other = block.take(d.second, axis=1, mode="clip")
+    if other.dtype == out.dtype:
+        mixed += np.multiply(other, rest, out=other)
+    else:  # integers and bools: cast by the arithmetic
+        mixed += np.multiply(other, rest)
 
 
 # Rows per step of the time kernel, fewer than the float kernel's: its casts between int64 and float64 run

@@ -62,6 +62,10 @@ def check_names(value: Any, name: str) -> tuple[Hashable, ...]:
 
 __all__ = ["MixOptions", "random_source"]
 
+# The parameters of the table functions that MixOptions.from_arguments picks out of their arguments.
+_OPTION_NAMES: tuple[str, ...] = ("alpha", "concat", "batch_size", "labels", "label_mode", "within_class")
+_OPTION_NAMES += ("categorical", "categorical_mode", "keep")
+
 
 @dataclass(frozen=True)
 class MixOptions:
@@ -106,9 +110,7 @@ class MixOptions:
         The table functions share these parameters, by the same names: each hands its arguments over, and the
         options are picked out and checked here, once.
         """
-        names: tuple[str, ...] = ("alpha", "concat", "batch_size", "labels", "label_mode", "within_class")
-        names += ("categorical", "categorical_mode", "keep")
-        return cls.validate(**{name: arguments[name] for name in names if name in arguments})
+        return cls.validate(**{name: arguments[name] for name in _OPTION_NAMES if name in arguments})
 
     @classmethod
     def validate(
@@ -203,6 +205,8 @@ def random_source(random_state: Any, to: str = "generator", device: Any = None) 
       it is on the CPU: reading one on a GPU would wait for the device).
     * A legacy ``RandomState`` seeds a new generator from its stream.
     """
+    if type(random_state) is int and random_state >= 0 and to == "generator":  # the common call, at once
+        return np.random.default_rng(random_state)
     torch: Any = sys.modules.get("torch")
     is_torch = torch is not None and isinstance(random_state, torch.Generator)
     if to == "torch":

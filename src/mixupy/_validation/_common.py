@@ -19,6 +19,10 @@ REDUCTIONS = ("mean", "sum", "none")
 MIX_MODES = ("batch", "pair", "elem")
 
 
+# The largest float64: an alpha at most this (and not NaN) is finite.
+_LARGEST_FLOAT = float(np.finfo(np.float64).max)
+
+
 class ColumnNotFoundError(ValueError):
     """A parameter names a column that the data does not have (a ValueError, so callers catch it as one)."""
 
@@ -91,6 +95,8 @@ def _number(value: Any, name: str, kind: type, expected: str) -> None:
 
 def check_alpha(alpha: Any, name: str = "alpha") -> float:
     """Return ``alpha`` (or the Beta parameter called ``name``) as a float after checking it is a finite number >= 0."""
+    if (type(alpha) is float or type(alpha) is int) and 0 <= alpha <= _LARGEST_FLOAT:  # the common call, at once
+        return float(alpha)  # (NaN fails the comparison, an int beyond the largest float too)
     _number(alpha, name, numbers.Real, "a real number >= 0 (an int or float)")
     try:
         value = float(alpha)
@@ -129,6 +135,8 @@ def check_batch_size(batch_size: Any, n_rows: int) -> int:
 
 def check_bool(value: Any, name: str) -> bool:
     """Return ``value`` as a bool after checking it is True or False."""
+    if value is True or value is False:
+        return value
     if not isinstance(value, (bool, np.bool_)):
         msg = f"`{name}` must be True or False; got {_show(value)}."
         raise TypeError(msg)
@@ -137,6 +145,8 @@ def check_bool(value: Any, name: str) -> bool:
 
 def check_choice(value: Any, name: str, choices: Sequence[Any], *, allow_none: bool = False) -> Any:
     """Check ``value`` is one of ``choices`` (or None where ``allow_none``)."""
+    if type(value) is str and value in choices:  # the common call: no abstract-class test
+        return value
     if value is None and allow_none:
         return None
     if not isinstance(value, Hashable) or value not in choices:

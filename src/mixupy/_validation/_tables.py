@@ -30,8 +30,9 @@ def check_frame(data: Any, name: str = "data") -> pd.DataFrame:
             hint = " Hint: wrap an array as pd.DataFrame(array), or use mixupy.mixup_arrays for arrays."
         msg = f"`{name}` must be a pandas DataFrame; got {type(data).__name__}.{hint}"
         raise TypeError(msg)
-    if data.shape[0] == 0 or data.shape[1] == 0:
-        msg = f"`{name}` must have at least one row and one column; got shape {data.shape}."
+    shape = data.shape
+    if shape[0] == 0 or shape[1] == 0:
+        msg = f"`{name}` must have at least one row and one column; got shape {shape}."
         raise ValueError(msg)
     if not data.columns.is_unique:
         dupes = list(data.columns[data.columns.duplicated()].unique())
