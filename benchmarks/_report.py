@@ -7,6 +7,7 @@ and ``from _report import ...`` finds this module.
 from __future__ import annotations
 
 import argparse
+import random
 import statistics
 import sys
 import time
@@ -37,16 +38,26 @@ def write_section(doc: Path, mark: str, text: str) -> None:
 
 
 def interleaved_medians(
-    ops: dict[str, Callable[[], object]], clock: Callable[[Callable[[], object]], float], repeats: int
+    ops: dict[str, Callable[[], object]],
+    clock: Callable[[Callable[[], object]], float],
+    repeats: int,
+    *,
+    shuffle: bool = False,
 ) -> dict[str, float]:
     """Median seconds of each operation after one warm-up call each, calls interleaved so that load on the
-    machine hits all alike; ``clock(fn)`` times one call."""
+    machine hits all alike; ``clock(fn)`` times one call. With ``shuffle`` each round runs the operations in
+    a new order (seeded), so that none is always timed right after the same one (a call that leaves the
+    caches and the allocator full of its strings slows whichever call comes next)."""
     for fn in ops.values():  # warm up: allocator, kernels, threads
         clock(fn)
     times: dict[str, list[float]] = {name: [] for name in ops}
+    order = random.Random(0)
     for _ in range(repeats):
-        for name, fn in ops.items():
-            times[name].append(clock(fn))
+        names = list(ops)
+        if shuffle:
+            order.shuffle(names)
+        for name in names:
+            times[name].append(clock(ops[name]))
     return {name: statistics.median(values) for name, values in times.items()}
 
 

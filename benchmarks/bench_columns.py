@@ -101,7 +101,7 @@ def main(argv: list[str] | None = None) -> None:
     ops: dict[str, object] = {"`ndarray.copy()` of 10 float64 columns": floor.copy}
     for name, (frame, options) in cases.items():
         ops[name] = lambda frame=frame, options=options: mixupy.mixup(frame, random_state=0, **options)
-    medians = interleaved_medians(ops, clock, repeats)  # type: ignore[arg-type]
+    medians = interleaved_medians(ops, clock, repeats, shuffle=True)  # type: ignore[arg-type]
     baseline = medians["1 float64 column alone (the baseline)"]
     numeric = (medians[f"and {KINDS} columns of float64"] - baseline) / KINDS
     lines = [
@@ -118,9 +118,9 @@ def main(argv: list[str] | None = None) -> None:
     lines += [
         "",
         f"Measured on {platform.machine()}, Python {platform.python_version()}, {versions}; medians of {repeats} "
-        f"interleaved calls after a warm-up. Per added column: (the call − the baseline) / {KINDS}; the last "
-        "column divides it by the same for float64 columns. Dates and durations are in random order, as in a "
-        "shuffled table.",
+        "interleaved calls after a warm-up, the cases in a new order each round. Per added column: (the call − "
+        f"the baseline) / {KINDS}; the last column divides it by the same for float64 columns. Dates and "
+        "durations are in random order, as in a shuffled table.",
         "",
         f"Reproduce with `{command_line('bench_columns.py', argv)}`.",
     ]
