@@ -315,9 +315,9 @@ def _mix_block(
         raise MissingValuesError(error.name, found) from None
 
 
-# Values (rows x columns) of the result of a block mixed and written at a time: 32 MiB of float64, so that the
+# Values (rows x columns) of the result of a block mixed and written at a time: 16 MiB of float64, so that the
 # block as read is the one thing held that grows with ``buffer_rows``.
-_PIECE_VALUES = 1 << 22
+_PIECE_VALUES = 1 << 21
 
 
 def _piece_rows(width: int) -> int:
