@@ -12,6 +12,10 @@ meet. A file of at most ``buffer_rows`` rows is mixed exactly as
 ``mixup(pd.read_csv(file), ...)`` with the same seed. A file sorted by class or
 by time gives blocks that each hold a narrow slice of the data: shuffle its
 rows first, or raise ``buffer_rows``.
+
+Into a CSV, a block is drawn once and written a piece of synthetic rows at a
+time (the same bytes as the whole block), so the block as read is what memory
+holds; a Parquet output gets one row group per block, mixed whole.
 """
 
 from __future__ import annotations

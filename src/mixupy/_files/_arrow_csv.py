@@ -406,27 +406,68 @@ def _header(names: list[str], sep: str) -> bytes:
 def write(frame: pd.DataFrame, fh: IO[str], *, header: bool, sep: str) -> bool:
     """Write ``frame`` to the text stream ``fh`` as ``frame.to_csv(fh, header=header, index=False, sep=sep)``
     does, byte for byte; False (nothing written) for a frame that is left to pandas."""
-    if sep in _NUMBER_CHARS or frame.shape[1] == 0:
-        return False
-    columns = [_column(frame.iloc[:, j]) for j in range(frame.shape[1])]
-    if any(c is None for c in columns):
-        return False
-    kinds: list[tuple[str, Any]] = [c for c in columns if c is not None]
-    out = _binary(fh)
-    if header:
-        out(_header([str(c) for c in frame.columns], sep))
-    n = len(frame)
-    threads = thread_count()
-    step = max(1, WRITE_VALUES // len(kinds))
-    with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="mixupy") as pool:
-        pending: collections.deque[Any] = collections.deque()
+    writer = Writer(fh, sep)
+    try:
+        return writer.write(frame, header=header)
+    finally:
+        writer.close()
+
+
+class Writer:
+    """The frames of one output written as :func:`write` writes each, on threads kept from one frame to the
+    next: the rows of a frame are still being formatted while the caller makes the next frame (a piece of a
+    block), and the output is always in order.
+
+    A few tasks of :data:`WRITE_VALUES` values are in flight; each holds its frame's columns until it is done.
+    :meth:`flush` writes them all (before anything else writes to the stream), :meth:`close` too, and ends the
+    threads.
+    """
+
+    def __init__(self, fh: IO[str], sep: str) -> None:
+        self.fh = fh
+        self.sep = sep
+        self.threads = thread_count()
+        self.pool: ThreadPoolExecutor | None = None
+        self.pending: collections.deque[Any] = collections.deque()
+        self.out: Any = None
+
+    def write(self, frame: pd.DataFrame, *, header: bool) -> bool:
+        """Queue ``frame`` as :func:`write` writes it; False (nothing queued) for a frame left to pandas."""
+        sep = self.sep
+        if sep in _NUMBER_CHARS or frame.shape[1] == 0:
+            return False
+        columns = [_column(frame.iloc[:, j]) for j in range(frame.shape[1])]
+        if any(c is None for c in columns):
+            return False
+        kinds: list[tuple[str, Any]] = [c for c in columns if c is not None]
+        self.out = _binary(self.fh)  # the stream's text written before, flushed first
+        if header:
+            self.flush()
+            self.out(_header([str(c) for c in frame.columns], sep))
+        if self.pool is None:
+            self.pool = ThreadPoolExecutor(max_workers=self.threads, thread_name_prefix="mixupy")
+        n = len(frame)
+        step = max(1, WRITE_VALUES // len(kinds))
         for start in range(0, n, step):
-            pending.append(pool.submit(_lines, kinds, start, min(n, start + step), sep))
-            if len(pending) > 2 * threads:  # a few pieces in flight: memory stays bounded
-                out(pending.popleft().result())
-        while pending:
-            out(pending.popleft().result())
-    return True
+            self.pending.append(self.pool.submit(_lines, kinds, start, min(n, start + step), sep))
+            while len(self.pending) > 2 * self.threads:  # a few pieces in flight: memory stays bounded
+                self.out(self.pending.popleft().result())
+        return True
+
+    def flush(self) -> None:
+        """Write every row queued so far."""
+        while self.pending:
+            self.out(self.pending.popleft().result())
+
+    def close(self) -> None:
+        """Write every row queued, and end the threads."""
+        try:
+            self.flush()
+        finally:
+            if self.pool is not None:
+                self.pool.shutdown(cancel_futures=True)
+                self.pool = None
+            self.pending.clear()
 
 
 def _binary(fh: IO[str]) -> Any:

@@ -111,6 +111,7 @@ class CsvSink(Sink):
         self.folder = folder
         self.sep = sep
         self.engine = engine
+        self.writer: Any = None  # the pyarrow writer, made at the first block: its threads last until close
 
     def takes_pieces(self, dtypes: Iterable[Any]) -> bool:
         """True when every column's text is a function of its value alone, as for numbers, booleans and text
@@ -121,11 +122,19 @@ class CsvSink(Sink):
 
     def _write(self, frame: pd.DataFrame) -> None:
         if self.engine == "pyarrow":  # the same bytes as to_csv, for the kinds of columns it knows
-            from mixupy._files._arrow_csv import write
+            if self.writer is None:
+                from mixupy._files._arrow_csv import Writer
 
-            if write(frame, self.fh, header=self.rows == 0, sep=self.sep):
+                self.writer = Writer(self.fh, self.sep)
+            if self.writer.write(frame, header=self.rows == 0):
                 return
+            self.writer.flush()  # the rows before, then pandas'
         frame.to_csv(self.fh, header=self.rows == 0, index=False, sep=self.sep)
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+            self.writer = None
 
 
 # pandas' text and nullable dtypes, written value by value (a missing value as the empty field)
