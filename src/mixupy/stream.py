@@ -319,9 +319,9 @@ def _mix_block(
         raise MissingValuesError(error.name, found) from None
 
 
-# Values (rows x columns) of the result of a block mixed and written at a time: 16 MiB of float64, so that the
+# Values (rows x columns) of the result of a block mixed and written at a time: 8 MiB of float64, so that the
 # block as read is the one thing held that grows with ``buffer_rows``.
-_PIECE_VALUES = 1 << 21
+_PIECE_VALUES = 1 << 20
 
 
 def _piece_rows(width: int) -> int:
@@ -331,7 +331,8 @@ def _piece_rows(width: int) -> int:
 
 def _write_block(out: pd.DataFrame | Prepared, sink: Sink, spill: Spill | None, n: int, size: int) -> None:
     """A block's mix (of ``n`` rows, ``size`` synthetic) into ``sink``, its synthetic rows into ``spill`` under
-    ``concat``: whole, or a piece of rows at a time, each piece made after the one before is written."""
+    ``concat``: whole, or a piece of rows at a time, each made once the one before is in the sink's hands (the
+    pyarrow writer may still be formatting it: a few tasks in flight, :class:`mixupy._files._arrow_csv.Writer`)."""
     if isinstance(out, pd.DataFrame):
         sink.write(out if spill is None else out.iloc[:n])
         if spill is not None and size:
