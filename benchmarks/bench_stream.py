@@ -16,6 +16,8 @@ table goes into docs/scaling.md between the ``stream`` markers.
 
     python benchmarks/bench_stream.py                          # 1M x 9 and 1M x 50, 3 rounds, writes the docs
     python benchmarks/bench_stream.py --shapes 100000x9 --repeats 1 --no-docs   # quick
+    python benchmarks/bench_stream.py --pandas-repeats 0 --baseline-src ../main/src --no-docs  # no pandas cases,
+                                                                   # mixupy beside another checkout's
 """
 
 from __future__ import annotations
@@ -101,9 +103,9 @@ LAUNCHER = textwrap.dedent(
 )
 
 
-def measure(command: list[str]) -> tuple[float, float]:
-    """Run ``command``; return its wall-clock seconds and peak resident memory in MB."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+def measure(command: list[str], src: Path = ROOT / "src") -> tuple[float, float]:
+    """Run ``command`` with mixupy from ``src``; return its wall-clock seconds and peak resident memory in MB."""
+    env = {**os.environ, "PYTHONPATH": str(src)}
     done = subprocess.run([sys.executable, "-S", "-c", LAUNCHER, *command], env=env, capture_output=True, check=True)
     seconds, peak_kib, code, err = json.loads(done.stdout)
     if code:
@@ -129,17 +131,21 @@ def cases(src: Path, out: Path, buffer_rows: int) -> dict[str, list[str]]:
     }  # fmt: skip
 
 
-def run_shape(rows: int, columns: int, buffer_rows: int, repeats: int, pandas_repeats: int) -> list[str]:
+def run_shape(
+    rows: int, columns: int, buffer_rows: int, repeats: int, pandas_repeats: int, baseline: Path | None = None
+) -> list[str]:
     src = make_csv(rows, columns)
     out = WORK / "stream_out.csv"
-    todo = cases(src, out, buffer_rows)
+    todo = {name: (command, ROOT / "src") for name, command in cases(src, out, buffer_rows).items()}
+    if baseline is not None:  # the mixupy cases again, with mixupy from another checkout's src
+        todo.update({f"{n} ({baseline})": (c, baseline) for n, (c, _) in list(todo.items()) if n.startswith("mixupy")})
     times: dict[str, list[float]] = {name: [] for name in todo}
     peaks: dict[str, list[float]] = {name: [] for name in todo}
     for round_ in range(repeats):  # interleaved: load on the machine hits every case alike
-        for name, command in todo.items():
+        for name, (command, mixupy_src) in todo.items():
             if "pandas" in name and round_ >= pandas_repeats:
                 continue
-            seconds, peak = measure(command)
+            seconds, peak = measure(command, mixupy_src)
             times[name].append(seconds)
             peaks[name].append(peak)
             print(f"{rows}x{columns} {name}: {seconds:.2f} s, {peak:.0f} MB", flush=True)
@@ -154,6 +160,8 @@ def run_shape(rows: int, columns: int, buffer_rows: int, repeats: int, pandas_re
         "|---|---:|---:|---:|---:|---:|",
     ]
     for name in todo:
+        if not times[name]:  # a case left out (--pandas-repeats 0)
+            continue
         seconds = statistics.median(times[name])
         peak = statistics.median(peaks[name])
         row = f"{len(times[name])} | {seconds:,.2f} | {rows / seconds:,.0f} | {base / seconds:.2f}x | {peak:,.0f} MB"
@@ -167,7 +175,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--buffer-rows", type=int, default=DEFAULT_BUFFER_ROWS, help="mixupy --buffer-rows")
     parser.add_argument("--repeats", type=int, default=3, help="interleaved rounds (default 3)")
     parser.add_argument(
-        "--pandas-repeats", type=int, default=None, help="rounds that run the pandas cases too (default: all)"
+        "--pandas-repeats", type=int, default=None, help="rounds that run the pandas cases too (default: all; 0: none)"
+    )
+    parser.add_argument(
+        "--baseline-src", type=Path, default=None, help="also run the mixupy cases with mixupy from this src folder"
     )
     parser.add_argument("--no-docs", action="store_true", help="print only, leave docs/scaling.md alone")
     args = parser.parse_args(argv)
@@ -185,7 +196,7 @@ def main(argv: list[str] | None = None) -> None:
     for shape in args.shapes.split(","):
         rows, columns = (int(part) for part in shape.lower().split("x"))
         pandas_repeats = args.repeats if args.pandas_repeats is None else args.pandas_repeats
-        lines += run_shape(rows, columns, args.buffer_rows, args.repeats, pandas_repeats)
+        lines += run_shape(rows, columns, args.buffer_rows, args.repeats, pandas_repeats, args.baseline_src)
     lines.append(f"Reproduce: `{command_line('bench_stream.py', argv)}`")
     table = "\n".join(lines)
     print(table)

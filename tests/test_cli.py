@@ -134,7 +134,7 @@ def test_failed_write_leaves_no_file(tmp_path: Path, monkeypatch: pytest.MonkeyP
     def explode(*args: object, **kwargs: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(*((pd.DataFrame, "to_csv") if engine == "pandas" else (_arrow_csv, "write")), explode)
+    monkeypatch.setattr(*((pd.DataFrame, "to_csv") if engine == "pandas" else (_arrow_csv.Writer, "write")), explode)
     assert main(["augment", str(src), "-o", str(dst), "--labels", "species", "--engine", engine]) == 130
     assert listing(tmp_path) == {"in.csv"}
 

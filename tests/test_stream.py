@@ -295,7 +295,7 @@ def test_interrupted_run_leaves_no_output_and_keeps_an_old_one(
     write(frame(30)[["x", "k"]], src)
     dst.write_bytes(b"old")
     calls: list[int] = []
-    writers = {"pandas": (pd.DataFrame, "to_csv"), "pyarrow": (_arrow_csv, "write")}
+    writers = {"pandas": (pd.DataFrame, "to_csv"), "pyarrow": (_arrow_csv.Writer, "write")}
     owner, method = writers[engine] if dst.suffix == ".csv" else (pq.ParquetWriter, "write_table")
     real = getattr(owner, method)
 
@@ -322,7 +322,7 @@ def test_sigterm_during_augment_removes_the_temporary_file(
 
     src, dst = tmp_path / "in.csv", tmp_path / "out.csv"
     write(frame(30)[["x", "k"]], src)
-    owner, method = (pd.DataFrame, "to_csv") if engine == "pandas" else (_arrow_csv, "write")
+    owner, method = (pd.DataFrame, "to_csv") if engine == "pandas" else (_arrow_csv.Writer, "write")
     real = getattr(owner, method)
     calls: list[int] = []
 

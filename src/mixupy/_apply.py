@@ -28,6 +28,7 @@ __all__ = [
     "BLOCK_MAX_VALUES",
     "MIX_CHUNK",
     "TICK_CHUNK",
+    "column_bounds",
     "float_dtype",
     "mix_block",
     "mix_codes",
@@ -111,6 +112,7 @@ def mix_columns(
     keep_originals: bool = False,
     finite: list[bool] | None = None,
     extremes: list[tuple[float, float]] | None = None,
+    bounds: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> np.ndarray:
     """Mix a list of equally long 1-D columns with one draw.
 
@@ -135,6 +137,11 @@ def mix_columns(
     with ``lam`` and ``1 - lam`` summing to 1 its two rounded products cannot
     sum past the largest float; the clip guards the case where the two weights,
     each rounded to a narrow dtype, sum to a little more than 1.
+
+    ``bounds``, each column's smallest and largest value over all its rows as
+    :func:`column_bounds` reads them, says that read was done already (a block
+    mixed in pieces, a range of its draw at a time): the kernel then does not
+    read the originals again, and clips by these.
     """
     n = columns[0].shape[0] if columns else 0
     offset = n if keep_originals else 0
@@ -172,14 +179,32 @@ def mix_columns(
         with np.errstate(invalid="ignore", over="ignore"):
             for j, column in enumerate(columns):
                 own = column[originals[k]]
-                if own.size:
+                if own.size and bounds is None:
                     lows[k, j], highs[k, j] = np.minimum.reduce(own), np.maximum.reduce(own)
                 if keep_originals:
                     out[j, originals[k]] = own
                 _mix_column(column, d, (lam, rest), out[j, offset:], rows, buffers)
 
     run_parallel(work, n_threads, len(d) * len(columns))
-    return _finish(out, offset, lows.min(axis=0), highs.max(axis=0), finite, extremes)
+    low, high = (lows.min(axis=0), highs.max(axis=0)) if bounds is None else bounds
+    return _finish(out, offset, low, high, finite, extremes)
+
+
+def column_bounds(columns: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Each column's smallest and largest value, in float64 (NaN where the column holds one), on the machine's
+    threads: the read :func:`mix_columns` makes as it mixes, made once ahead for a block mixed in pieces (its
+    ``bounds``). A column of no rows gives 0 and 0, as there."""
+    low, high = np.zeros(len(columns)), np.zeros(len(columns))
+    threads = max(1, min(thread_count(), len(columns)))
+
+    def work(k: int) -> None:
+        with np.errstate(invalid="ignore"):  # NaN propagates, with no warning
+            for j in range(k, len(columns), threads):
+                if columns[j].size:
+                    low[j], high[j] = np.minimum.reduce(columns[j]), np.maximum.reduce(columns[j])
+
+    run_parallel(work, threads, sum(c.size for c in columns))
+    return low, high
 
 
 def _finish(

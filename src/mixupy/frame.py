@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from mixupy import _apply, _draw
-from mixupy._columns import carried, carried_rows, column_roles, mix_times
+from mixupy._columns import Roles, carried, carried_rows, column_roles, mix_times
 from mixupy._frames import call_on_pandas, table_kind
 from mixupy._labels import Labels, expanded_columns, from_frame, label_names, one_hot, probability_names
 from mixupy._options import MixOptions, random_source
@@ -224,13 +225,67 @@ def mix_frame(
     ``classes`` (every class of a whole table, in output order) codes a block's
     class column against the table's classes, so that every block of a larger
     table makes the same probability columns. ``mixer`` applies the draw (the
-    NumPy column kernel when None, or torch on a device).
+    NumPy column kernel when None, or torch on a device). It is :func:`prepare`
+    then one :meth:`Prepared.frame` of every row.
     """
-    n = len(data)
-    size = options.size(n)
     block = _plain_block(data, options, mixer)
     if block is not None:  # numbers of one NumPy dtype, all mixed alike: one block in, one block out
         return _mix_plain(data, block, options, rng)
+    return prepare(data, options, rng, classes=classes, mixer=mixer).frame()
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A frame's mix made up to and including its draw (:func:`prepare`), to be applied to all its rows at once
+    (:meth:`frame`) or to consecutive ranges of them (:meth:`piece`), with the same numbers either way."""
+
+    data: pd.DataFrame
+    d: _draw.Draw
+    pick: np.ndarray | None  # categorical_mode="random": whether each synthetic row takes its first source's
+    roles: Roles
+    values: dict[Hashable, np.ndarray]  # the numeric columns' values, as the kernel reads them
+    expand: Labels | None  # a class column that becomes probability columns
+    concat: bool
+    mixer: Callable[..., np.ndarray]
+    bounds: dict[Hashable, tuple[float, float]] | None  # read by the check ahead; None: the kernel checks
+    width: int  # columns of the result
+
+    def frame(self) -> pd.DataFrame:
+        """Every row of the result: the original rows first under ``concat``, then the synthetic rows."""
+        return _apply_draw(self, self.d, self.pick, concat=self.concat)
+
+    def piece(self, rows: slice, *, originals: bool = False) -> pd.DataFrame:
+        """The synthetic rows ``rows`` of the result (positions ``start:stop`` of the draw), or with ``originals``
+        the original rows ``rows`` as ``concat`` returns them; a :func:`prepare` made with ``checked=True``.
+
+        The same values as those rows of :meth:`frame`: each synthetic row is its own sources mixed, and an
+        original row is the row mixed with itself at weight 1, which is the row, cast as :meth:`frame` casts it.
+        """
+        if originals:
+            positions = np.arange(rows.start, rows.stop, dtype=np.intp)
+            return _apply_draw(self, _draw.Draw(positions, positions, np.ones(len(positions))), None, concat=False)
+        pick = None if self.pick is None else self.pick[rows]
+        return _apply_draw(self, self.d.take(rows), pick, concat=False)
+
+
+def prepare(
+    data: pd.DataFrame,
+    options: MixOptions,
+    rng: np.random.Generator,
+    *,
+    classes: Sequence[Any] | None = None,
+    mixer: Callable[..., np.ndarray] | None = None,
+    checked: bool = False,
+) -> Prepared:
+    """Everything :func:`mix_frame` does before it applies the draw: validation, roles, values, the draw.
+
+    ``checked`` looks for NaN and infinity in the mixed columns here, once, after the draw (where the kernel
+    finds them in :meth:`Prepared.frame`, so with the same message), and keeps each column's extremes, so that
+    :meth:`Prepared.piece` never reads the whole input again: for a block written in pieces, where no piece
+    may be written before the whole block is known to mix.
+    """
+    n = len(data)
+    size = options.size(n)
     if options.target:  # before the labels and the roles, whose messages would not say what a target needs
         check_target_columns(data, options.target, label_names(options.labels, data.columns), options.target_name)
     spec = from_frame(data, options.labels, need_codes=options.within_class, classes=classes)
@@ -241,25 +296,34 @@ def mix_frame(
     _check_memory(size, n, width, concat=options.concat)
     # With the NumPy kernel, NaN and infinity are found while mixing, with no extra pass over the input
     # (the kernel reads each column's extremes as it pulls the column into cache); torch's are checked here.
-    deferred = mixer is None
-    values = _numeric_values(data, roles.mixed, check_finite=not deferred)
+    values = _numeric_values(data, roles.mixed, check_finite=mixer is not None)
     pairing = _pairing(data, options, spec, roles.mixed)
     d = _draw.draw(n, size, options.alpha, rng, pairing=pairing, dominant=options.dominant)
     pick = _draw.pick_first(d, rng) if roles.random else None
-    blocks = _mixed_blocks(data, d, values, concat=options.concat, mixer=mixer or _apply.mix_columns, check=deferred)
-    if len(blocks) == 1 and len(roles.mixed) == data.shape[1]:  # one block, wrapped without a copy
+    bounds = _checked_bounds(data, roles, values) if checked and mixer is None else None
+    width -= bool(expand)  # the class column itself is not written
+    expanded = spec if expand else None
+    return Prepared(data, d, pick, roles, values, expanded, options.concat, mixer or _apply.mix_columns, bounds, width)
+
+
+def _apply_draw(p: Prepared, d: _draw.Draw, pick: np.ndarray | None, *, concat: bool) -> pd.DataFrame:
+    """The draw ``d`` (all of ``p``'s, or a range of it) applied to ``p``'s columns, rebuilt as one frame."""
+    data = p.data
+    check = p.bounds is None and p.mixer is _apply.mix_columns
+    blocks = _mixed_blocks(data, d, p.values, concat=concat, mixer=p.mixer, check=check, bounds=p.bounds)
+    if len(blocks) == 1 and len(p.roles.mixed) == data.shape[1]:  # one block, wrapped without a copy
         ((_, (_, block)),) = blocks.items()
         return pd.DataFrame(block.T, columns=data.columns, index=pd.RangeIndex(block.shape[1]), copy=False)
     mixed: dict[Hashable, Any] = {}
     for names, block in blocks.values():
         mixed.update(zip(names, block, strict=True))
-    if roles.times:  # points in time: by their own kernel, on integer counts, also with a device mixer
-        mixed.update(mix_times(data, roles.times, d, concat=options.concat))
-    sources = carried_rows(d, pick, n, concat=options.concat) if roles.carried else {}
-    for name, how in roles.carried.items():
-        if not (expand and spec is not None and name == spec.columns[0]):
+    if p.roles.times:  # points in time: by their own kernel, on integer counts, also with a device mixer
+        mixed.update(mix_times(data, p.roles.times, d, concat=concat))
+    sources = carried_rows(d, pick, len(data), concat=concat) if p.roles.carried else {}
+    for name, how in p.roles.carried.items():
+        if not (p.expand is not None and name == p.expand.columns[0]):
             mixed[name] = carried(data[name], sources[how])
-    return _rebuild(data, d, mixed, spec if expand else None, concat=options.concat)
+    return _rebuild(data, d, mixed, p.expand, concat=concat)
 
 
 def _check_memory(size: int, n: int, width: int, *, concat: bool) -> None:
@@ -352,6 +416,33 @@ def _numeric_values(data: pd.DataFrame, columns: list[Hashable], *, check_finite
     return {c: a for c, a in zip(columns, arrays, strict=True) if a is not None}
 
 
+def _groups(values: dict[Hashable, np.ndarray]) -> dict[np.dtype, list[Hashable]]:
+    """The numeric columns by the dtype they mix into, in the order the kernel mixes (and reports) them."""
+    groups: dict[np.dtype, list[Hashable]] = {}
+    for name, column in values.items():
+        groups.setdefault(_apply.float_dtype(column.dtype), []).append(name)
+    return groups
+
+
+def _checked_bounds(
+    data: pd.DataFrame, roles: Roles, values: dict[Hashable, np.ndarray]
+) -> dict[Hashable, tuple[float, float]]:
+    """Each mixed column's extremes, read once; every column holding NaN or infinity named at once, then every
+    time column holding NaT, as :meth:`Prepared.frame` names them while it mixes."""
+    bounds: dict[Hashable, tuple[float, float]] = {}
+    bad: list[Hashable] = []
+    for names in _groups(values).values():
+        low, high = _apply.column_bounds([values[c] for c in names])
+        bounds.update(zip(names, zip(low.tolist(), high.tolist(), strict=True), strict=True))
+        bad += [name for name, ok in zip(names, np.isfinite(np.maximum(-low, high)), strict=True) if not ok]
+    if bad:
+        check_complete(data, bad)  # names every column that holds NaN or infinity
+    missing = [name for name in roles.times if data[name].isna().any()]
+    if missing:
+        check_complete(data, missing)
+    return bounds
+
+
 def _mixed_blocks(
     data: pd.DataFrame,
     d: _draw.Draw,
@@ -360,22 +451,24 @@ def _mixed_blocks(
     concat: bool,
     mixer: Callable[..., np.ndarray],
     check: bool,
+    bounds: dict[Hashable, tuple[float, float]] | None = None,
 ) -> dict[np.dtype, Any]:
     """The numeric columns mixed with the draw, one kernel call per output dtype: ``dtype -> (names, block)``.
 
     ``check`` means NaN and infinity were not looked for yet: the NumPy kernel reports them while it mixes,
-    and then every column that holds any is named, with counts, at once.
+    and then every column that holds any is named, with counts, at once. ``bounds`` (each column's extremes,
+    read by :func:`_checked_bounds`) spares the kernel its read of the originals.
     """
-    groups: dict[np.dtype, list[Hashable]] = {}
-    for name, column in values.items():
-        groups.setdefault(_apply.float_dtype(column.dtype), []).append(name)
     blocks: dict[np.dtype, Any] = {}
     bad: list[Hashable] = []
-    for dtype, names in groups.items():
+    for dtype, names in _groups(values).items():
         finite: list[bool] = []
         report: dict[str, Any] = {"finite": finite} if check else {}
         columns = [values[c] for c in names]
-        small = mixer is _apply.mix_columns and len(d) * len(names) <= _apply.BLOCK_MAX_VALUES
+        if bounds is not None:  # read already: the kernel, told the extremes
+            known = np.array([bounds[c] for c in names], dtype=np.float64).reshape(len(names), 2)
+            report["bounds"] = (known[:, 0], known[:, 1])
+        small = mixer is _apply.mix_columns and len(d) * len(names) <= _apply.BLOCK_MAX_VALUES and bounds is None
         if small and len({c.dtype for c in columns}) == 1:  # one dtype, little work: whole-array steps, same numbers
             block = _apply.mix_block(np.stack(columns), d, dtype, keep_originals=concat, **report)
         else:

@@ -12,6 +12,10 @@ meet. A file of at most ``buffer_rows`` rows is mixed exactly as
 ``mixup(pd.read_csv(file), ...)`` with the same seed. A file sorted by class or
 by time gives blocks that each hold a narrow slice of the data: shuffle its
 rows first, or raise ``buffer_rows``.
+
+Into a CSV, a block is drawn once and written a piece of synthetic rows at a
+time (the same bytes as the whole block), so the block as read is what memory
+holds; a Parquet output gets one row group per block, mixed whole.
 """
 
 from __future__ import annotations
@@ -55,8 +59,9 @@ from mixupy._validation import (
     check_choice,
     check_frame,
     check_positive_int,
+    column_dtypes,
 )
-from mixupy.frame import mix_frame
+from mixupy.frame import Prepared, mix_frame, prepare
 
 __all__ = ["DEFAULT_BUFFER_ROWS", "mixup_file"]
 
@@ -308,15 +313,15 @@ def _mix_into(
             if guessed and classes is None:
                 classes = sorted_classes(block[class_column])
             if size or spill is not None:
+                block_options = dataclasses.replace(options, batch_size=max(size, 1))
+                pieces = sink.takes_pieces(column_dtypes(block).values())
                 try:
-                    out = _mix_block(block, dataclasses.replace(options, batch_size=max(size, 1)), rng, classes, offset)
+                    out = _mix_block(block, block_options, rng, classes, offset, pieces)
                 except UnseenClassesError:
                     if not guessed:
                         raise
                     raise _Rescan from None
-                sink.write(out if spill is None else out.iloc[:n])
-                if spill is not None and size:
-                    spill.write(out.iloc[n:])
+                _write_block(out, sink, spill, n, size)
                 del out  # the mix goes before the next block is read
             else:  # a block that makes no rows is still checked
                 check_block_numeric(block, [c for c in numeric if c in block.columns], offset)
@@ -333,10 +338,18 @@ def _mix_into(
 
 
 def _mix_block(
-    block: pd.DataFrame, options: MixOptions, rng: np.random.Generator, classes: list[Any] | None, offset: int
-) -> pd.DataFrame:
-    """One block mixed; a bad value is named by its row in the whole file (from 0, after the header)."""
+    block: pd.DataFrame,
+    options: MixOptions,
+    rng: np.random.Generator,
+    classes: list[Any] | None,
+    offset: int,
+    pieces: bool,
+) -> pd.DataFrame | Prepared:
+    """One block mixed, or with ``pieces`` made ready to mix in pieces (checked whole, drawn once); a bad value
+    is named by its row in the whole file (from 0, after the header)."""
     try:
+        if pieces:
+            return prepare(block, options, rng, classes=classes, checked=True)
         return mix_frame(block, options, rng, classes=classes)
     except NonNumericColumnsError as error:  # say which row holds the first value that is not a number
         check_block_numeric(block, list(error.columns), offset)
@@ -344,6 +357,32 @@ def _mix_block(
     except MissingValuesError as error:
         found = {c: (kind, count, first + offset) for c, (kind, count, first) in error.found.items()}
         raise MissingValuesError(error.name, found) from None
+
+
+# Values (rows x columns) of the result of a block mixed and written at a time: 8 MiB of float64, so that the
+# block as read is the one thing held that grows with ``buffer_rows``.
+_PIECE_VALUES = 1 << 20
+
+
+def _piece_rows(width: int) -> int:
+    """Rows of a piece of the mix of ``width`` columns."""
+    return max(1, _PIECE_VALUES // max(1, width))
+
+
+def _write_block(out: pd.DataFrame | Prepared, sink: Sink, spill: Spill | None, n: int, size: int) -> None:
+    """A block's mix (of ``n`` rows, ``size`` synthetic) into ``sink``, its synthetic rows into ``spill`` under
+    ``concat``: whole, or a piece of rows at a time, each made once the one before is in the sink's hands (the
+    pyarrow writer may still be formatting it: a few tasks in flight, :class:`mixupy._files._arrow_csv.Writer`)."""
+    if isinstance(out, pd.DataFrame):
+        sink.write(out if spill is None else out.iloc[:n])
+        if spill is not None and size:
+            spill.write(out.iloc[n:])
+        return
+    rows = _piece_rows(out.width)
+    for start in range(0, n if spill is not None else 0, rows):  # the originals, under concat
+        sink.write(out.piece(slice(start, min(n, start + rows)), originals=True))
+    for start in range(0, size, rows):
+        (sink if spill is None else spill).write(out.piece(slice(start, min(size, start + rows))))
 
 
 @contextlib.contextmanager

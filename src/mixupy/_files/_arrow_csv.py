@@ -28,6 +28,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pcsv
 
+from mixupy._files import _arrow
 from mixupy._parallel import thread_count
 
 #: The compressions pyarrow reads as a stream; the others are left to pandas.
@@ -36,8 +37,9 @@ CODECS: Mapping[str | None, str | None] = MappingProxyType({None: None, "gzip": 
 BLOCK_BYTES = 1 << 18
 #: Rows of text typed at a time: pyarrow's small batches are merged up to this, so that typing costs few calls.
 TYPE_ROWS = 1 << 14
-#: Rows formatted as one piece of output, on one thread.
-WRITE_ROWS = 1 << 15
+#: Values (rows x columns) formatted as one piece of output, on one thread: about 5 MB of text for floats, so
+#: that the few pieces in flight hold little beside the rows being written, however wide the rows.
+WRITE_VALUES = 1 << 18
 
 
 class Fallback(Exception):  # a signal between two readers, never seen by the caller
@@ -308,9 +310,11 @@ def _na_strings() -> tuple[str, ...]:
 _NUMBER_CHARS = frozenset("0123456789.-+eEinfaTrueFals")
 
 
-def _floats(x: np.ndarray) -> pa.Array:
-    """``repr`` of each float64, the missing ones empty: pyarrow's shortest digits, put in Python's notation."""
-    text = pc.cast(pa.array(x), pa.string())
+def _floats(x: np.ndarray, memory: Any) -> pa.Array:
+    """``repr`` of each float64, the missing ones empty: pyarrow's shortest digits, put in Python's notation.
+
+    ``memory`` is the Arrow memory pool of every array made here and in the other writing steps."""
+    text = pc.cast(pa.array(x, memory_pool=memory), pa.string(), memory_pool=memory)
     size = np.abs(x)
     finite = np.isfinite(x)
     integral = finite & (x == np.trunc(x))
@@ -319,23 +323,27 @@ def _floats(x: np.ndarray) -> pa.Array:
     other = (finite & ~whole & ((size < 1e-4) | (size >= 1e10) | integral)) | np.isinf(x)
     missing = np.isnan(x)
     if whole.any():
-        digits = pc.cast(pa.array(x[whole].astype(np.int64)), pa.string())
-        text = pc.replace_with_mask(text, pa.array(whole), pc.binary_join_element_wise(digits, ".0", ""))
+        digits = pc.cast(pa.array(x[whole].astype(np.int64), memory_pool=memory), pa.string(), memory_pool=memory)
+        decimals = pc.binary_join_element_wise(digits, ".0", "", memory_pool=memory)
+        text = pc.replace_with_mask(text, pa.array(whole, memory_pool=memory), decimals, memory_pool=memory)
     if other.any():
-        text = pc.replace_with_mask(text, pa.array(other), pa.array([repr(v) for v in x[other].tolist()]))
+        reprs = pa.array([repr(v) for v in x[other].tolist()], memory_pool=memory)
+        text = pc.replace_with_mask(text, pa.array(other, memory_pool=memory), reprs, memory_pool=memory)
     if missing.any():
-        text = pc.replace_with_mask(text, pa.array(missing), pa.array([""] * int(missing.sum())))
+        empty = pa.array([""] * int(missing.sum()), memory_pool=memory)
+        text = pc.replace_with_mask(text, pa.array(missing, memory_pool=memory), empty, memory_pool=memory)
     return text
 
 
-def _quoted(strings: pa.Array, sep: str) -> pa.Array:
+def _quoted(strings: pa.Array, sep: str, memory: Any) -> pa.Array:
     """Strings as the csv module writes them (QUOTE_MINIMAL, lines ending in '\\n'); missing ones empty."""
-    strings = pc.fill_null(strings, "")
-    needs = pc.match_substring_regex(strings, "[" + re.escape(sep) + '"\n]')
+    strings = pc.coalesce(strings, "", memory_pool=memory)  # pc.fill_null, which takes no pool
+    needs = pc.match_substring_regex(strings, "[" + re.escape(sep) + '"\n]', memory_pool=memory)
     if not pc.any(needs).as_py():
         return strings
-    doubled = pc.replace_substring(strings, '"', '""')
-    return pc.if_else(needs, pc.binary_join_element_wise('"', doubled, '"', ""), strings)
+    doubled = pc.replace_substring(strings, '"', '""', memory_pool=memory)
+    quoted = pc.binary_join_element_wise('"', doubled, '"', "", memory_pool=memory)
+    return pc.if_else(needs, quoted, strings, memory_pool=memory)
 
 
 def _column(series: pd.Series) -> tuple[str, Any] | None:
@@ -348,36 +356,38 @@ def _column(series: pd.Series) -> tuple[str, Any] | None:
     if isinstance(dtype, np.dtype) and dtype.kind in "iu":
         return "int", series.to_numpy()
     if isinstance(dtype, pd.StringDtype) or (isinstance(dtype, np.dtype) and dtype.kind == "O"):
+        memory = _arrow.memory_pool()
         try:
-            values = pa.array(series, from_pandas=True)
+            values = pa.array(series, from_pandas=True, memory_pool=memory)
         except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
             return None
         if isinstance(values, pa.ChunkedArray):
-            values = values.combine_chunks()
+            values = values.combine_chunks(memory_pool=memory)
         if pa.types.is_null(values.type):  # no value at all, or none but missing ones
-            values = values.cast(pa.string())
+            values = values.cast(pa.string(), memory_pool=memory)
         if pa.types.is_string(values.type) or pa.types.is_large_string(values.type):
-            return "str", values.cast(pa.string())
+            return "str", values.cast(pa.string(), memory_pool=memory)
     return None
 
 
-def _text(kind: str, values: Any, sep: str) -> pa.Array:
+def _text(kind: str, values: Any, sep: str, memory: Any) -> pa.Array:
     if kind == "float":
-        return _floats(values)
+        return _floats(values, memory)
     if kind == "int":
-        return pc.cast(pa.array(values), pa.string())
+        return pc.cast(pa.array(values, memory_pool=memory), pa.string(), memory_pool=memory)
     if kind == "bool":
-        return pc.if_else(pa.array(values), "True", "False")
-    return _quoted(values, sep)
+        return pc.if_else(pa.array(values, memory_pool=memory), "True", "False", memory_pool=memory)
+    return _quoted(values, sep, memory)
 
 
 def _lines(columns: list[tuple[str, Any]], start: int, stop: int, sep: str) -> memoryview:
-    """The bytes of rows ``start:stop``."""
-    texts = [_text(kind, values[start:stop], sep) for kind, values in columns]
+    """The bytes of rows ``start:stop``, in Arrow memory of the system allocator (``_arrow.memory_pool``)."""
+    memory = _arrow.memory_pool()
+    texts = [_text(kind, values[start:stop], sep, memory) for kind, values in columns]
     if len(texts) == 1:  # the csv module quotes a row's only field when it is empty
-        texts[0] = pc.if_else(pc.equal(texts[0], ""), '""', texts[0])
-    texts[-1] = pc.binary_join_element_wise(texts[-1], "", "\n")  # the line end: one copy of one column
-    lines = pc.binary_join_element_wise(*texts, sep) if len(texts) > 1 else texts[0]
+        texts[0] = pc.if_else(pc.equal(texts[0], "", memory_pool=memory), '""', texts[0], memory_pool=memory)
+    texts[-1] = pc.binary_join_element_wise(texts[-1], "", "\n", memory_pool=memory)  # the line end: one column copied
+    lines = pc.binary_join_element_wise(*texts, sep, memory_pool=memory) if len(texts) > 1 else texts[0]
     buffers = lines.buffers()
     offsets = np.frombuffer(buffers[1], dtype=np.int32, count=lines.offset + len(lines) + 1)[lines.offset :]
     return memoryview(buffers[2])[int(offsets[0]) : int(offsets[-1])]
@@ -395,26 +405,68 @@ def _header(names: list[str], sep: str) -> bytes:
 def write(frame: pd.DataFrame, fh: IO[str], *, header: bool, sep: str) -> bool:
     """Write ``frame`` to the text stream ``fh`` as ``frame.to_csv(fh, header=header, index=False, sep=sep)``
     does, byte for byte; False (nothing written) for a frame that is left to pandas."""
-    if sep in _NUMBER_CHARS or frame.shape[1] == 0:
-        return False
-    columns = [_column(frame.iloc[:, j]) for j in range(frame.shape[1])]
-    if any(c is None for c in columns):
-        return False
-    kinds: list[tuple[str, Any]] = [c for c in columns if c is not None]
-    out = _binary(fh)
-    if header:
-        out(_header([str(c) for c in frame.columns], sep))
-    n = len(frame)
-    threads = thread_count()
-    with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="mixupy") as pool:
-        pending: collections.deque[Any] = collections.deque()
-        for start in range(0, n, WRITE_ROWS):
-            pending.append(pool.submit(_lines, kinds, start, min(n, start + WRITE_ROWS), sep))
-            if len(pending) > 2 * threads:  # a few pieces in flight: memory stays bounded
-                out(pending.popleft().result())
-        while pending:
-            out(pending.popleft().result())
-    return True
+    writer = Writer(fh, sep)
+    try:
+        return writer.write(frame, header=header)
+    finally:
+        writer.close()
+
+
+class Writer:
+    """The frames of one output written as :func:`write` writes each, on threads kept from one frame to the
+    next: the rows of a frame are still being formatted while the caller makes the next frame (a piece of a
+    block), and the output is always in order.
+
+    A few tasks of :data:`WRITE_VALUES` values are in flight; each holds its frame's columns until it is done.
+    :meth:`flush` writes them all (before anything else writes to the stream), :meth:`close` too, and ends the
+    threads.
+    """
+
+    def __init__(self, fh: IO[str], sep: str) -> None:
+        self.fh = fh
+        self.sep = sep
+        self.threads = thread_count()
+        self.pool: ThreadPoolExecutor | None = None
+        self.pending: collections.deque[Any] = collections.deque()
+        self.out: Any = None
+
+    def write(self, frame: pd.DataFrame, *, header: bool) -> bool:
+        """Queue ``frame`` as :func:`write` writes it; False (nothing queued) for a frame left to pandas."""
+        sep = self.sep
+        if sep in _NUMBER_CHARS or frame.shape[1] == 0:
+            return False
+        columns = [_column(frame.iloc[:, j]) for j in range(frame.shape[1])]
+        if any(c is None for c in columns):
+            return False
+        kinds: list[tuple[str, Any]] = [c for c in columns if c is not None]
+        self.out = _binary(self.fh)  # the stream's text written before, flushed first
+        if header:
+            self.flush()
+            self.out(_header([str(c) for c in frame.columns], sep))
+        if self.pool is None:
+            self.pool = ThreadPoolExecutor(max_workers=self.threads, thread_name_prefix="mixupy")
+        n = len(frame)
+        step = max(1, WRITE_VALUES // len(kinds))
+        for start in range(0, n, step):
+            self.pending.append(self.pool.submit(_lines, kinds, start, min(n, start + step), sep))
+            while len(self.pending) > 2 * self.threads:  # a few pieces in flight: memory stays bounded
+                self.out(self.pending.popleft().result())
+        return True
+
+    def flush(self) -> None:
+        """Write every row queued so far."""
+        while self.pending:
+            self.out(self.pending.popleft().result())
+
+    def close(self) -> None:
+        """Write every row queued, and end the threads."""
+        try:
+            self.flush()
+        finally:
+            if self.pool is not None:
+                self.pool.shutdown(cancel_futures=True)
+                self.pool = None
+            self.pending.clear()
 
 
 def _binary(fh: IO[str]) -> Any:

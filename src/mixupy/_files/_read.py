@@ -240,11 +240,13 @@ class Reader:
             with contextlib.suppress(_arrow_csv.Fallback):
                 for block, units in arrow:
                     yield block, units if self.unit == "B" else len(block)
+                    del block  # the caller holds a block while it needs it: not held here while the next is read
                     done += 1
                 return
         for i, item in enumerate(self._pandas_blocks()):
             if i >= done:
                 yield item
+            del item
 
     def _pandas_blocks(self) -> Iterator[tuple[pd.DataFrame, int]]:
         pending: list[pd.DataFrame] = []

@@ -5,10 +5,11 @@ from __future__ import annotations
 import os
 import pickle
 import tempfile
-from collections.abc import Hashable, Iterator
+from collections.abc import Hashable, Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any, BinaryIO
 
+import numpy as np
 import pandas as pd
 
 PARQUET_SUFFIXES = (".parquet", ".pq")
@@ -92,6 +93,11 @@ class Sink:
     def _write(self, frame: pd.DataFrame) -> None:
         raise NotImplementedError
 
+    def takes_pieces(self, dtypes: Iterable[Any]) -> bool:
+        """True when a block with columns of ``dtypes`` may come in consecutive pieces of its rows, written as the
+        same output as the whole block: never, but where a sink says so."""
+        return False
+
     def close(self) -> None:
         """Finish the output."""
 
@@ -105,14 +111,46 @@ class CsvSink(Sink):
         self.folder = folder
         self.sep = sep
         self.engine = engine
+        self.writer: Any = None  # the pyarrow writer, made at the first block: its threads last until close
+
+    def takes_pieces(self, dtypes: Iterable[Any]) -> bool:
+        """True when every column's text is a function of its value alone, as for numbers, booleans and text
+        (both writers). pandas writes datetimes and timedeltas by a format chosen for all the values of a chunk
+        of rows (dates alone when every value is midnight, the digits the finest value needs): such a block
+        is written whole, as before, so that its text is the same."""
+        return all(_text_by_value(dtype) for dtype in dtypes)
 
     def _write(self, frame: pd.DataFrame) -> None:
         if self.engine == "pyarrow":  # the same bytes as to_csv, for the kinds of columns it knows
-            from mixupy._files._arrow_csv import write
+            if self.writer is None:
+                from mixupy._files._arrow_csv import Writer
 
-            if write(frame, self.fh, header=self.rows == 0, sep=self.sep):
+                self.writer = Writer(self.fh, self.sep)
+            if self.writer.write(frame, header=self.rows == 0):
                 return
+            self.writer.flush()  # the rows before, then pandas'
         frame.to_csv(self.fh, header=self.rows == 0, index=False, sep=self.sep)
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+            self.writer = None
+
+
+# pandas' text and nullable dtypes, written value by value (a missing value as the empty field)
+_BY_VALUE = (
+    pd.StringDtype, pd.BooleanDtype, pd.Float32Dtype, pd.Float64Dtype, pd.Int8Dtype, pd.Int16Dtype, pd.Int32Dtype,
+    pd.Int64Dtype, pd.UInt8Dtype, pd.UInt16Dtype, pd.UInt32Dtype, pd.UInt64Dtype,
+)  # fmt: skip
+
+
+def _text_by_value(dtype: Any) -> bool:
+    """True when ``to_csv`` (and the pyarrow writer) write each value of a column of ``dtype`` by itself."""
+    if isinstance(dtype, pd.CategoricalDtype):
+        return _text_by_value(dtype.categories.dtype)
+    if isinstance(dtype, np.dtype):
+        return dtype.kind in "biufO"
+    return isinstance(dtype, _BY_VALUE)
 
 
 class ParquetSink(Sink):
