@@ -123,3 +123,21 @@ def test_a_bad_block_after_a_fresh_start_is_still_named(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="missing value"):
         mixup_file(src, tmp_path / "out.csv", labels="y", buffer_rows=16, random_state=0)
     assert {p.name for p in tmp_path.iterdir()} == {"in.csv"}
+
+
+@pytest.mark.parametrize("engine", ["pyarrow", "pandas"])
+def test_a_fresh_start_with_pieces_in_flight_gives_the_same_bytes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, scans: list[Any], engine: str
+) -> None:
+    """Blocks written in pieces of a few rows (the writer's threads still busy) when a later block holds another
+    class: the output, and what is left in the folder, are as when the file is scanned first."""
+    src = tmp_path / "in.csv"
+    table(200, "c").to_csv(src, index=False)
+    monkeypatch.setattr(stream, "_PIECE_VALUES", 20)  # pieces of 4 rows of 5 columns
+    options: dict[str, Any] = {"labels": "y", "concat": True, "buffer_rows": 50, "random_state": 6, "engine": engine}
+    scanned_first(monkeypatch, src, tmp_path / "ref.csv", **options)
+    scans.clear()
+    mixup_file(src, tmp_path / "out.csv", **options)
+    assert scans == ["y"]
+    assert (tmp_path / "out.csv").read_bytes() == (tmp_path / "ref.csv").read_bytes()
+    assert {p.name for p in tmp_path.iterdir()} == {"in.csv", "ref.csv", "out.csv"}
