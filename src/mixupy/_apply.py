@@ -326,8 +326,9 @@ def _mix_block_into(
         mixed += np.multiply(other, rest)
 
 
-# Rows per step of the time kernel, fewer than the float kernel's: its casts between int64 and float64 run
-# faster on steps that stay near the core (2**15 rows measured faster than 2**14, 2**16 and 2**17).
+# Rows per step of the time kernel, fewer than the float kernel's, so that its casts between int64 and float64
+# run on steps that stay near the core (2**15 measured faster than 2**14 once; against 2**16 and 2**17 the
+# order changed from run to run, within the machine's noise: docs/benchmarks.md).
 TICK_CHUNK = 1 << 15
 # Counts this far apart or more have gaps that float64 rounds; from the next one, gaps overflow int64.
 _EXACT_GAP, _INT64_GAP = 1 << 53, 1 << 63
