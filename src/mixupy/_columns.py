@@ -29,6 +29,7 @@ from mixupy._labels import expanded_columns, label_names, names_class_column
 from mixupy._options import MixOptions
 from mixupy._validation import (
     ColumnNotFoundError,
+    OptionConflictError,
     check_columns_exist,
     check_complete,
     check_numeric_columns,
@@ -79,7 +80,7 @@ def column_roles(
         both = [c for c in named[first] if c in named[second]]
         if both:
             msg = f"columns {both} are named by both `{first}` and `{second}`; give each column one role."
-            raise ValueError(msg)
+            raise OptionConflictError(msg)
     carried: dict[Hashable, str] = {}
     if carry_labels:
         carried.update(dict.fromkeys(label_columns, "first"))

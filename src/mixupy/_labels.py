@@ -40,6 +40,7 @@ from mixupy._validation import (
 
 __all__ = [
     "Labels",
+    "MissingLabelsError",
     "UnseenClassesError",
     "expanded_columns",
     "from_arrays",
@@ -210,12 +211,9 @@ def from_frame(
     if names_class_column(labels, data.columns):
         check_columns_exist(data, [labels], "labels")
         series = data[labels]
-        if series.isna().any():
-            msg = (
-                f"`labels` column {labels!r} holds {int(series.isna().sum())} missing value(s); "
-                "every row needs a class. Hint: drop those rows or fill them with a class of their own."
-            )
-            raise ValueError(msg)
+        missing = series.isna().to_numpy()
+        if missing.any():
+            raise MissingLabelsError(labels, int(missing.sum()), int(np.flatnonzero(missing)[0]))
         _refuse_continuous(series)
         if classes is None:
             codes, uniques = pd.factorize(series, sort=True)
@@ -259,6 +257,17 @@ def _refuse_continuous(series: pd.Series) -> None:
             "rows of close targets."
         )
         raise ValueError(msg)
+
+
+class MissingLabelsError(ValueError):
+    """A class column with missing values: ``count`` of them, the first at row position ``first`` (from 0)."""
+
+    def __init__(self, column: Hashable, count: int, first: int) -> None:
+        self.column, self.count, self.first = column, count, first
+        super().__init__(
+            f"`labels` column {column!r} holds {count} missing value(s), the first at row {first}; every row needs "
+            "a class. Hint: drop those rows or fill them with a class of their own."
+        )
 
 
 class UnseenClassesError(ValueError):

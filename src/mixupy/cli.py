@@ -321,7 +321,9 @@ def run_augment(args: argparse.Namespace) -> None:
     """The ``augment`` sub-command."""
     _check_options(args)
     if not args.input.is_file():
-        msg = f"input file not found: {args.input}"
+        from mixupy._files import not_a_file
+
+        msg = f"input file not found: {args.input}" if not args.input.exists() else not_a_file(args.input)
         raise UsageError(msg)
     if _same_file(args.input, args.output) or (
         not os.path.exists(args.output) and os.path.abspath(args.output) == os.path.abspath(args.input)
@@ -473,7 +475,7 @@ def _run(argv: Sequence[str] | None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse has printed its message
         return int(exc.code or 0)
-    from mixupy._validation import ColumnNotFoundError
+    from mixupy._validation import ColumnNotFoundError, OptionConflictError
 
     try:
         if args.command == "augment":
@@ -483,7 +485,8 @@ def _run(argv: Sequence[str] | None) -> int:
             print(demo_summary(alpha=args.alpha, seed=args.seed))
             if args.plot is not None:
                 write_demo_plot(args.plot, args.alpha, args.seed)
-    except (UsageError, ColumnNotFoundError) as exc:  # the command named something that is not there
+    except (UsageError, ColumnNotFoundError, OptionConflictError) as exc:  # flags that name what is not there,
+        # or give one column two roles
         return _fail(exc, EXIT_USAGE)
     except BrokenPipeError:  # the reader went away (e.g. `mixupy demo | head`): not an error
         with contextlib.suppress(OSError):

@@ -355,6 +355,16 @@ def _check_rows(X: Any, y: Any, unit: str, options: tuple[str, ...] = ("categori
 def _check_pair(X: Any, y: Any) -> None:
     """The checks imbalanced-learn's own messages do not make clear: lengths, regression targets, text columns."""
     _check_rows(X, y, "labels")
+    # missing labels before scikit-learn, whose sorting of the classes fails on them without saying why
+    labels = y if isinstance(y, pd.Series) else np.asarray(y)
+    missing = np.asarray(pd.isna(labels)) if labels.ndim == 1 and labels.dtype.kind not in "iub" else None
+    if missing is not None and missing.any():
+        msg = (
+            f"`y` holds {int(missing.sum())} missing label(s) (None or NaN), the first at row "
+            f"{int(np.flatnonzero(missing)[0])}; every row needs a class. Hint: drop those rows from X and y, "
+            "or give them a class of their own."
+        )
+        raise ValueError(msg)
     kind = type_of_target(y)
     if kind.startswith("continuous"):
         msg = (

@@ -48,7 +48,7 @@ from mixupy._files import (
     sorted_classes,
     text_view,
 )
-from mixupy._labels import UnseenClassesError, label_names, names_class_column
+from mixupy._labels import MissingLabelsError, UnseenClassesError, label_names, names_class_column
 from mixupy._options import MixOptions, check_names, random_source
 from mixupy._validation import (
     ColumnNotFoundError,
@@ -167,7 +167,8 @@ def mixup_file(
         not a number), or a parameter of the wrong type.
     ValueError
         A file that cannot be parsed (with the line the parser names), no data
-        rows, ``target`` equal to ``source``, or any error of ``mixup``.
+        rows, an input that is not a regular file (a FIFO: it is read more
+        than once), ``target`` equal to ``source``, or any error of ``mixup``.
 
     Notes
     -----
@@ -357,6 +358,8 @@ def _mix_block(
     except MissingValuesError as error:
         found = {c: (kind, count, first + offset) for c, (kind, count, first) in error.found.items()}
         raise MissingValuesError(error.name, found) from None
+    except MissingLabelsError as error:
+        raise MissingLabelsError(error.column, error.count, error.first + offset) from None
 
 
 # Values (rows x columns) of the result of a block mixed and written at a time: 8 MiB of float64, so that the

@@ -31,7 +31,18 @@ def check_source(source: Any) -> Path:
     if not path.exists() or path.is_dir():
         msg = f"input file not found: {path}"
         raise FileNotFoundError(msg)
+    if not path.is_file():
+        raise ValueError(not_a_file(path))
     return path
+
+
+def not_a_file(path: Path) -> str:
+    """Why an input that exists but is not a regular file (a FIFO, a device) is refused, and what to do."""
+    return (
+        f"{path} is not a regular file (a pipe or a device): the header is read before the blocks, and the file "
+        "may be read again for its classes, so the input must be a file that can be opened more than once. "
+        "Hint: save the stream to a file first."
+    )
 
 
 #: The compressions that pyarrow streams (``engine="pyarrow"``); the others are read by pandas.

@@ -27,6 +27,10 @@ class ColumnNotFoundError(ValueError):
     """A parameter names a column that the data does not have (a ValueError, so callers catch it as one)."""
 
 
+class OptionConflictError(ValueError):
+    """Two parameters give one column two roles (a ValueError; on the command line a usage error, exit 2)."""
+
+
 def _show(value: Any) -> str:
     """A short description of a value for an error message."""
     text = repr(value)
