@@ -63,3 +63,24 @@ def test_a_sampler_names_a_missing_label_and_its_row(kind: str) -> None:
         MixupSampler(random_state=0).fit_resample(X, labels)
     X_res, y_res = MixupSampler(random_state=0).fit_resample(X, np.array([0, 0, 0, 1, 1, 0, 0, 0]))
     assert len(X_res) == len(y_res) == 12  # integer labels go through as before: 6 and 6
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["augment", "in.csv", "-o", "out.csv", "--buffer-rows", "0"], "--buffer-rows: expected a positive integer"),
+        (["augment", "in.csv"], "required: -o/--output"),
+        (["augment", "in.csv", "-o", "out.csv", "--label-mode", "x"], "invalid choice: 'x'"),
+        (["augment", "in.csv", "-o", "out.csv", "--seed", "-1"], "--seed"),
+        ([], "required: COMMAND"),
+    ],
+)
+def test_a_bad_flag_is_one_line_not_the_usage_block(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], args: list[str], said: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    pd.DataFrame({"x": [1.0, 2.0]}).to_csv("in.csv", index=False)
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and said in err and "--help" in err, err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv"]

@@ -56,6 +56,13 @@ class UsageError(Exception):
     """A problem with how the command was called (exit code 2)."""
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, with a usage error said in one line (argparse puts the whole usage block before it)."""
+
+    def error(self, message: str) -> Any:
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
 def _alpha(text: str) -> float:
     try:
         value = float(text)
@@ -122,7 +129,7 @@ def _labels(text: str) -> list[str]:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``mixupy`` command."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="mixupy",
         description="mixup data augmentation: new rows as convex combinations of pairs of rows.",
     )
