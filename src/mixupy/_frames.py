@@ -87,10 +87,7 @@ def call_on_pandas(function: Callable[..., pd.DataFrame], arguments: Mapping[str
     frame = _to_pandas(table)
     with _in_callers_terms(pl, data):
         result = function(**{**arguments, "data": frame})
-    kept = _kept(result, frame)
-    if pl is None:
-        return _to_arrow(result, table.schema, kept)
-    return _polars_types(pl, pl.from_arrow(_to_arrow(result, None, kept)), data.schema, kept)
+    return _in_callers_kind(pl, data, table, frame, result)
 
 
 def resample_on_pandas(fit_resample: Callable[..., tuple[Any, Any]], X: Any, y: Any, params: Mapping[str, Any]) -> Any:
@@ -107,10 +104,16 @@ def resample_on_pandas(fit_resample: Callable[..., tuple[Any, Any]], X: Any, y: 
     frame = _to_pandas(table)
     with _in_callers_terms(pl, X):
         X_res, y_res = fit_resample(frame, _labels_to_pandas(y), **params)
-    kept = _kept(X_res, frame)
+    return _in_callers_kind(pl, X, table, frame, X_res), _labels_back(y_res, y)
+
+
+def _in_callers_kind(pl: Any, data: Any, table: Any, frame: pd.DataFrame, result: pd.DataFrame) -> Any:
+    """``result``, of a call on ``frame`` (the caller's ``data``, as the Arrow ``table``, as pandas), in the kind
+    of ``data`` (polars when ``pl`` is given, else pyarrow), with the caller's types where pandas kept a dtype."""
+    kept = _kept(result, frame)
     if pl is None:
-        return _to_arrow(X_res, table.schema, kept), _labels_back(y_res, y)
-    return _polars_types(pl, pl.from_arrow(_to_arrow(X_res, None, kept)), X.schema, kept), _labels_back(y_res, y)
+        return _to_arrow(result, table.schema, kept)
+    return _polars_types(pl, pl.from_arrow(_to_arrow(result, None, kept)), data.schema, kept)
 
 
 def _labels_to_pandas(y: Any) -> Any:
