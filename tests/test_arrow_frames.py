@@ -83,10 +83,17 @@ def test_polars_in_polars_out_with_the_pandas_values(concat: bool) -> None:
     _assert_values_equal(out, _expected(data, alpha=1, concat=concat, random_state=3, **OPTIONS))
 
 
-def test_arrow_in_arrow_out_with_the_pandas_values() -> None:
+def _one_batch(table: pa.Table) -> pa.RecordBatch:
+    (batch,) = table.combine_chunks().to_batches()
+    return batch
+
+
+@pytest.mark.parametrize("kind", ["Table", "RecordBatch"])
+def test_arrow_in_arrow_out_with_the_pandas_values(kind: str) -> None:
     table = _frame().to_arrow()
-    out = mixupy.mixup(table, alpha=1, batch_size=30, random_state=5, **OPTIONS)
-    assert isinstance(out, pa.Table)
+    data = table if kind == "Table" else _one_batch(table)
+    out = mixupy.mixup(data, alpha=1, batch_size=30, random_state=5, **OPTIONS)
+    assert type(out).__name__ == kind
     assert out.num_rows == 30
     assert out.schema.metadata is None  # no pandas metadata left behind
     expected = pl.from_pandas(
@@ -318,7 +325,7 @@ def test_cutmix_and_the_time_series_functions_return_the_callers_kind() -> None:
     }
     for name, call in calls.items():
         expected = pl.from_pandas(call(long.to_pandas()))
-        for data in (long, long.to_arrow()):
+        for data in (long, long.to_arrow(), _one_batch(long.to_arrow())):
             out = call(data)
             assert isinstance(out, type(data)), name
             _assert_values_equal(pl.DataFrame(out), expected)
@@ -358,8 +365,9 @@ def test_other_errors_are_the_pandas_ones() -> None:
         mixupy.mixup(_frame(), labels="y", categorical="auto", keep="nope")
     with pytest.raises(ValueError, match="at least one row"):
         mixupy.mixup(_frame().head(0), **OPTIONS)
-    with pytest.raises(TypeError, match="must be a pandas DataFrame"):
-        mixupy.mixup(pa.table({"x": [1.0, 2.0]}).to_batches()[0])
+    for column in (pa.chunked_array([[1.0, 2.0]]), pl.Series("x", [1.0, 2.0])):  # one column is not a table
+        with pytest.raises(TypeError, match="must be a pandas DataFrame"):
+            mixupy.mixup(column)
 
 
 # --- the caller's data, and what `import mixupy` loads ---

@@ -39,16 +39,20 @@ def test_polars_in_polars_out_with_the_rows_of_the_pandas_call() -> None:
     assert (y == "large").sum() == (y == "small").sum() == 22  # the minority over-sampled to the majority
 
 
-@pytest.mark.parametrize("chunked", [False, True])
-def test_pyarrow_in_pyarrow_out_in_the_callers_types(chunked: bool) -> None:
+@pytest.mark.parametrize(("chunked", "batch"), [(False, False), (True, False), (False, True)])
+def test_pyarrow_in_pyarrow_out_in_the_callers_types(chunked: bool, batch: bool) -> None:
     df = table()
     X_in = pa.Table.from_pandas(df, preserve_index=False).cast(
         pa.schema([("x", pa.float64()), ("n", pa.int64()), ("colour", pa.large_string())])
     )
+    if batch:  # a RecordBatch comes back as one
+        (X_in,) = X_in.combine_chunks().to_batches()
     labels = pa.array(LABELS, pa.large_string())
     y_in = pa.chunked_array([labels[:10], labels[10:]]) if chunked else labels
     X, y = MixupSampler(categorical=["colour"], random_state=1).fit_resample(X_in, y_in)
-    assert isinstance(X, pa.Table) and isinstance(y, pa.ChunkedArray if chunked else pa.Array)
+    assert isinstance(X, pa.RecordBatch if batch else pa.Table) and isinstance(
+        y, pa.ChunkedArray if chunked else pa.Array
+    )
     assert X.schema.field("colour").type == pa.large_string() and y.type == pa.large_string()
     expected_X, expected_y = MixupSampler(categorical=["colour"], random_state=1).fit_resample(df, LABELS)
     np.testing.assert_array_equal(X.column("x").to_numpy(), expected_X["x"].to_numpy())

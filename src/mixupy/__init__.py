@@ -18,8 +18,23 @@ from collections.abc import Mapping
 from types import MappingProxyType
 
 TYPE_CHECKING = False  # typing itself is not imported: the command line starts on this module
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # what a type checker reads in place of __getattr__: each name of _LAZY, from its module
     from typing import Any
+
+    from mixupy import datasets
+    from mixupy.arrays import MixupGenerator, mixup_arrays, mixup_streams
+    from mixupy.cutpaste import cutmix, cutmix_arrays, cutmix_batch, cutmix_pairs
+    from mixupy.dask import mixup_dask
+    from mixupy.frame import mixup
+    from mixupy.images import ImageFolder
+    from mixupy.keras_dataset import MixupDataset
+    from mixupy.regression_sampler import MixupRegressionSampler
+    from mixupy.sampler import MixupSampler
+    from mixupy.stream import mixup_file
+    from mixupy.tensors import MixupLoss, mixup_batch, mixup_loss, mixup_pairs
+    from mixupy.timeseries import mixup_lagged, mixup_series_array, mixup_timeseries
+    from mixupy.transform import Mixup
+    from mixupy.weights import expand_soft_labels
 
 __version__ = "1.0.0"
 

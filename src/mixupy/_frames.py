@@ -48,7 +48,7 @@ from __future__ import annotations
 import contextlib
 import sys
 from collections.abc import Callable, Iterator, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import pandas as pd
 
@@ -58,11 +58,22 @@ from mixupy._labels import names_class_column
 from mixupy._options import MixOptions
 from mixupy._validation import MissingValuesError, NonNumericColumnsError
 
-__all__ = ["call_on_pandas", "resample_on_pandas", "table_kind"]
+if TYPE_CHECKING:  # for type checkers only: importing mixupy imports neither
+    import polars as pl
+    import pyarrow as pa
+
+__all__ = ["Table", "call_on_pandas", "resample_on_pandas", "table_kind"]
+
+#: The kinds of table that :func:`mixupy.mixup` and the other table functions take, each returned in its own
+#: kind: to a type checker too, ``mixup(polars_frame)`` is a polars frame. A bound, not constraints: pyarrow
+#: ships no types, so to a checker without pyarrow-stubs its classes are ``Any``, and a constraint of ``Any``
+#: makes every call ``Any``, pandas and polars too; under the bound they keep their types.
+Table = TypeVar("Table", bound="pd.DataFrame | pl.DataFrame | pl.LazyFrame | pa.Table | pa.RecordBatch")
 
 
 def table_kind(data: Any) -> str | None:
-    """``"polars"`` for a polars DataFrame or LazyFrame, ``"pyarrow"`` for a pyarrow Table, otherwise None.
+    """``"polars"`` for a polars DataFrame or LazyFrame, ``"pyarrow"`` for a pyarrow Table or RecordBatch,
+    otherwise None.
 
     Imports nothing: a library that is not in :data:`sys.modules` cannot have made ``data``.
     """
@@ -70,7 +81,7 @@ def table_kind(data: Any) -> str | None:
     if pl is not None and isinstance(data, (pl.DataFrame, pl.LazyFrame)):
         return "polars"
     pa = sys.modules.get("pyarrow")
-    if pa is not None and isinstance(data, pa.Table):
+    if pa is not None and isinstance(data, (pa.Table, pa.RecordBatch)):
         return "pyarrow"
     return None
 
@@ -83,7 +94,7 @@ def call_on_pandas(function: Callable[..., pd.DataFrame], arguments: Mapping[str
     if pl is not None and isinstance(data, pl.LazyFrame):
         plan = _lazy_plan(pl, function, arguments, data)
         return plan if plan is not None else call_on_pandas(function, {**arguments, "data": data.collect()}).lazy()
-    table = data if pl is None else data.to_arrow()
+    table = _arrow_table(pl, data)
     frame = _to_pandas(table)
     with _in_callers_terms(pl, data):
         result = function(**{**arguments, "data": frame})
@@ -100,7 +111,7 @@ def resample_on_pandas(fit_resample: Callable[..., tuple[Any, Any]], X: Any, y: 
     pl = sys.modules.get("polars") if table_kind(X) == "polars" else None
     if pl is not None and isinstance(X, pl.LazyFrame):
         X = X.collect()
-    table = X if pl is None else X.to_arrow()
+    table = _arrow_table(pl, X)
     frame = _to_pandas(table)
     with _in_callers_terms(pl, X):
         X_res, y_res = fit_resample(frame, _labels_to_pandas(y), **params)
@@ -112,8 +123,23 @@ def _in_callers_kind(pl: Any, data: Any, table: Any, frame: pd.DataFrame, result
     of ``data`` (polars when ``pl`` is given, else pyarrow), with the caller's types where pandas kept a dtype."""
     kept = _kept(result, frame)
     if pl is None:
-        return _to_arrow(result, table.schema, kept)
+        out = _to_arrow(result, table.schema, kept)
+        if data is table:  # a Table
+            return out
+        import pyarrow as pa  # a RecordBatch: one batch of it all
+
+        return pa.RecordBatch.from_arrays([column.combine_chunks() for column in out.columns], schema=out.schema)
     return _polars_types(pl, pl.from_arrow(_to_arrow(result, None, kept)), data.schema, kept)
+
+
+def _arrow_table(pl: Any, data: Any) -> Any:
+    """The caller's table as one Arrow table: a polars frame (``pl`` given) without copying, a pyarrow Table as it
+    is, a RecordBatch as the table of that one batch."""
+    if pl is not None:
+        return data.to_arrow()
+    import pyarrow as pa  # here only: a pyarrow object is at hand
+
+    return data if isinstance(data, pa.Table) else pa.Table.from_batches([data])
 
 
 def _labels_to_pandas(y: Any) -> Any:

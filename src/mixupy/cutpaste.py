@@ -19,14 +19,14 @@ for the host. Values are copied, never interpolated, so NumPy arrays and table c
 from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 import pandas as pd
 
 from mixupy import _batch, _draw
 from mixupy._apply import float_dtype, region_mask
-from mixupy._frames import call_on_pandas, table_kind
+from mixupy._frames import Table, call_on_pandas, table_kind
 from mixupy._labels import Labels, expanded_columns, from_arrays, from_frame, probability_names
 from mixupy._options import MixOptions, random_source
 from mixupy._validation import (
@@ -283,14 +283,14 @@ def cutmix_arrays(
 
 
 def cutmix(
-    data: pd.DataFrame,
+    data: Table,
     alpha: float = DEFAULT_ALPHA,
     concat: bool = False,
     batch_size: int | None = None,
     *,
     labels: Hashable | Sequence[Hashable] | None = None,
     random_state: int | np.random.Generator | None = None,
-) -> pd.DataFrame:
+) -> Table:
     """CutMix the rows of a DataFrame: each synthetic row is a row with a random subset of its columns
     taken from another row.
 
@@ -302,7 +302,7 @@ def cutmix(
 
     Parameters
     ----------
-    data : pandas.DataFrame, polars.DataFrame or LazyFrame, or pyarrow.Table
+    data : pandas.DataFrame, polars.DataFrame or LazyFrame, or pyarrow.Table or RecordBatch
         Any columns; the ``labels`` columns are mixed, the others cut. A polars or pyarrow table comes
         back in its own kind (a LazyFrame collected once), as :func:`mixupy.mixup` says.
     alpha : float, default 1.0
@@ -344,18 +344,18 @@ def cutmix(
     """
     if table_kind(data) is not None:  # a polars or pyarrow table: mixed as pandas, returned in its kind
         return call_on_pandas(cutmix, locals())
-    data = check_frame(data)
+    frame = check_frame(data)
     options = MixOptions.validate(alpha, concat, batch_size, labels)
     rng = random_source(random_state)
-    spec = from_frame(data, options.labels, need_codes=False)
+    spec = from_frame(frame, options.labels, need_codes=False)
     kept = list(spec.columns) if spec is not None else []
-    features = [c for c in data.columns if c not in kept]
+    features = [c for c in frame.columns if c not in kept]
     if not features:
         msg = f"`labels` names every column of `data` ({kept}); CutMix needs at least one other column to cut."
         raise ValueError(msg)
-    n = len(data)
+    n = len(frame)
     size = options.size(n)
-    check_fits_in_memory((size + n * options.concat) * (data.shape[1] + 1) * 8, f"batch_size={size} rows")
+    check_fits_in_memory((size + n * options.concat) * (frame.shape[1] + 1) * 8, f"batch_size={size} rows")
     d = _draw.draw(n, size, options.alpha, rng)
     found = _draw.column_subsets(d.lam, len(features), rng)
     d, taken = _draw.Draw(d.first, d.second, found.lam), found.taken
@@ -363,8 +363,8 @@ def cutmix(
         d = _draw.concat(_draw.Draw.identity(n), d)
         taken = np.vstack([np.zeros((n, len(features)), dtype=bool), taken])
     source = np.where(taken, d.second[:, None], d.first[:, None])
-    pieces: dict[Hashable, Any] = {c: data[c].array.take(source[:, j]) for j, c in enumerate(features)}
-    return _rebuild(data, pieces, spec, d)
+    pieces: dict[Hashable, Any] = {c: frame[c].array.take(source[:, j]) for j, c in enumerate(features)}
+    return cast(Table, _rebuild(frame, pieces, spec, d))
 
 
 def _rebuild(data: pd.DataFrame, pieces: dict[Hashable, Any], spec: Labels | None, d: _draw.Draw) -> pd.DataFrame:

@@ -11,14 +11,14 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
 
 from mixupy import _apply, _draw
 from mixupy._columns import Roles, carried, carried_rows, column_roles, mix_times
-from mixupy._frames import call_on_pandas, table_kind
+from mixupy._frames import Table, call_on_pandas, table_kind
 from mixupy._labels import Labels, expanded_columns, from_frame, label_names, one_hot, probability_names
 from mixupy._options import MixOptions, random_source
 from mixupy._parallel import run_parallel, thread_count
@@ -42,7 +42,7 @@ _SURELY_FITS = 64 << 20
 
 
 def mixup(
-    data: pd.DataFrame,
+    data: Table,
     alpha: float = 4,
     concat: bool = False,
     batch_size: int | None = None,
@@ -59,7 +59,7 @@ def mixup(
     k_neighbors: int = 5,
     random_state: int | np.random.Generator | None = None,
     device: Any = None,
-) -> pd.DataFrame:
+) -> Table:
     """Create synthetic rows as convex combinations of pairs of rows.
 
     Each synthetic row is ``lam * x_i + (1 - lam) * x_j`` for two rows ``i`` and
@@ -70,7 +70,7 @@ def mixup(
 
     Parameters
     ----------
-    data : pandas.DataFrame, polars.DataFrame, polars.LazyFrame or pyarrow.Table
+    data : pandas.DataFrame, polars.DataFrame, polars.LazyFrame, pyarrow.Table or pyarrow.RecordBatch
         Numeric columns (int, float, bool, nullable or Arrow-backed), datetime and
         timedelta columns (mixed as points in time, ``t_j + lam * (t_i - t_j)``,
         dtype and zone kept), and the columns that ``labels``, ``categorical`` and
@@ -161,7 +161,7 @@ def mixup(
     Raises
     ------
     TypeError
-        ``data`` is not a DataFrame (pandas or polars) or a pyarrow Table, a column
+        ``data`` is not a DataFrame (pandas or polars) or a pyarrow table, a column
         is not numeric, or a parameter has the wrong type.
     ValueError
         Missing or infinite values, an empty frame, a parameter out of range,
@@ -205,11 +205,11 @@ def mixup(
     """
     if table_kind(data) is not None:  # a polars or pyarrow table: mixed as pandas, returned in its kind
         return call_on_pandas(mixup, locals())
-    data = check_frame(data)
+    frame = check_frame(data)
     options = MixOptions.from_arguments(locals())  # every option of the call, checked once
     rng = random_source(random_state)
     options = options.pair_by(target, pairing, bandwidth, k_neighbors)
-    return mix_frame(data, options, rng, mixer=None if device is None else _device_mixer(device))
+    return cast(Table, mix_frame(frame, options, rng, mixer=None if device is None else _device_mixer(device)))
 
 
 def mix_frame(

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
 
 from mixupy._apply import mix_rows, mix_units
 from mixupy._draw import Draw
-from mixupy._frames import call_on_pandas, table_kind
+from mixupy._frames import Table, call_on_pandas, table_kind
 from mixupy._labels import Labels, expanded_columns, from_frame, probability_names
 from mixupy._options import MixOptions, random_source
 from mixupy._validation import (
@@ -42,7 +42,7 @@ __all__ = ["mixup_timeseries"]
 
 
 def mixup_timeseries(
-    data: pd.DataFrame,
+    data: Table,
     *,
     id_col: Hashable,
     time_col: Hashable | None = None,
@@ -59,7 +59,7 @@ def mixup_timeseries(
     window: int | None = None,
     step: int | None = None,
     random_state: int | np.random.Generator | None = None,
-) -> pd.DataFrame:
+) -> Table:
     """Create synthetic series as convex combinations of pairs of whole series.
 
     ``data`` is in long format: one row per series and time step. Each synthetic
@@ -70,7 +70,7 @@ def mixup_timeseries(
 
     Parameters
     ----------
-    data : pandas.DataFrame, polars.DataFrame or LazyFrame, or pyarrow.Table
+    data : pandas.DataFrame, polars.DataFrame or LazyFrame, or pyarrow.Table or RecordBatch
         Long-format series: an id column, an optional time column, numeric value
         columns, and optional per-series (static) columns. No missing values.
         A polars or pyarrow table comes back in its own kind (a LazyFrame
@@ -181,10 +181,10 @@ def mixup_timeseries(
     """
     if table_kind(data) is not None:  # a polars or pyarrow table: mixed as pandas, returned in its kind
         return call_on_pandas(mixup_timeseries, locals())
-    data = check_frame(data)
-    check_column(data, id_col, "id_col")
+    frame = check_frame(data)
+    check_column(frame, id_col, "id_col")
     if time_col is not None:
-        check_column(data, time_col, "time_col")
+        check_column(frame, time_col, "time_col")
     options = MixOptions.validate(
         alpha=alpha, concat=concat, labels=labels, label_mode=label_mode, within_class=within_class
     )
@@ -196,14 +196,14 @@ def mixup_timeseries(
     window, step = check_window(window, step)
     rng = random_source(random_state)
 
-    series = _read_series(data, id_col, time_col, value_cols, static_cols, options)
-    units = _aligned_units(series, data, time_col, alignment=alignment, n_steps=n_steps)
+    series = _read_series(frame, id_col, time_col, value_cols, static_cols, options)
+    units = _aligned_units(series, frame, time_col, alignment=alignment, n_steps=n_steps)
     units = cut_windows(units, window, step, "the series" if alignment is None else "the aligned series")
     size = len(units) if n_series is None else n_series
     classes = series.labels.codes() if options.within_class and series.labels is not None else None
     d = with_sources(draw_units(units, size, options, rng, classes), len(units), options.concat)
-    ids = _synthetic_ids(series, data, id_col, units, size, concat=options.concat, windows=window is not None)
-    return _assemble(data, series, units, d, ids, id_col=id_col, time_col=time_col, exact=options.exact)
+    ids = _synthetic_ids(series, frame, id_col, units, size, concat=options.concat, windows=window is not None)
+    return cast(Table, _assemble(frame, series, units, d, ids, id_col=id_col, time_col=time_col, exact=options.exact))
 
 
 @dataclass(frozen=True)

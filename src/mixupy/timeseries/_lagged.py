@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -11,7 +11,7 @@ import pandas as pd
 from mixupy import _draw
 from mixupy._apply import mix_rows
 from mixupy._draw import Draw
-from mixupy._frames import call_on_pandas, table_kind
+from mixupy._frames import Table, call_on_pandas, table_kind
 from mixupy._options import MixOptions, random_source
 from mixupy._validation import (
     PLACEMENTS,
@@ -35,7 +35,7 @@ _ONE_SERIES = "__series__"
 
 
 def mixup_lagged(
-    data: pd.DataFrame,
+    data: Table,
     *,
     time_diff: int,
     id_col: Hashable | None = None,
@@ -45,7 +45,7 @@ def mixup_lagged(
     n_copies: int = 1,
     placement: str = "after",
     random_state: int | np.random.Generator | None = None,
-) -> pd.DataFrame:
+) -> Table:
     """Mix a series with itself ``time_diff`` steps later: mixup for one long series.
 
     Each synthetic copy of a series ``s`` of ``L`` steps has ``L - time_diff``
@@ -57,7 +57,7 @@ def mixup_lagged(
 
     Parameters
     ----------
-    data : pandas.DataFrame, polars.DataFrame or LazyFrame, or pyarrow.Table
+    data : pandas.DataFrame, polars.DataFrame or LazyFrame, or pyarrow.Table or RecordBatch
         Long format, as for :func:`mixup_timeseries`; without ``id_col`` the
         whole frame is one series. A polars or pyarrow table comes back in its
         own kind (a LazyFrame collected once), as :func:`mixupy.mixup` says.
@@ -109,37 +109,37 @@ def mixup_lagged(
     """
     if table_kind(data) is not None:  # a polars or pyarrow table: mixed as pandas, returned in its kind
         return call_on_pandas(mixup_lagged, locals())
-    data = check_frame(data)
+    frame = check_frame(data)
     time_diff = check_positive_int(time_diff, "time_diff")
     for col, name in ((id_col, "id_col"), (time_col, "time_col")):
         if col is not None:
-            check_column(data, col, name)
+            check_column(frame, col, name)
     options = MixOptions.validate(alpha=alpha)
     n_copies = check_positive_int(n_copies, "n_copies")
     placement = check_choice(placement, "placement", PLACEMENTS)
     rng = random_source(random_state)
-    if placement == "apart" and COPY_COLUMN in data.columns:
+    if placement == "apart" and COPY_COLUMN in frame.columns:
         raise ValueError(f'placement="apart" adds a column {COPY_COLUMN!r}, which `data` already has. Rename it first.')
 
     key_col = id_col if id_col is not None else _ONE_SERIES
-    value_names = _value_columns(data, key_col, time_col, value_cols)
-    layout = Layout(data if id_col is not None else data.assign(**{_ONE_SERIES: 0}), key_col, time_col)
+    value_names = _value_columns(frame, key_col, time_col, value_cols)
+    layout = Layout(frame if id_col is not None else frame.assign(**{_ONE_SERIES: 0}), key_col, time_col)
     fixed = [key_col] if time_col is None else [key_col, time_col]
-    check_constant(data, [c for c in data.columns if c not in fixed and c not in value_names], layout, "data")
+    check_constant(frame, [c for c in frame.columns if c not in fixed and c not in value_names], layout, "data")
     _check_lag(layout, time_diff)
-    values = float_matrix(data, value_names, "value_cols")
+    values = float_matrix(frame, value_names, "value_cols")
 
     d = _lag_draw(layout, time_diff, n_copies, options.alpha, rng)
-    synthetic = data.take(d.first).reset_index(drop=True)
+    synthetic = frame.take(d.first).reset_index(drop=True)
     put(synthetic, value_names, mix_rows(values, d))
     lengths = layout.counts - time_diff
     if placement == "apart":
         copy_number = np.repeat(np.tile(np.arange(1, n_copies + 1), len(layout)), np.repeat(lengths, n_copies))
         synthetic.insert(0, COPY_COLUMN, copy_number)
-        return synthetic
+        return cast(Table, synthetic)
     if time_col is not None:
-        synthetic[time_col] = _continued_times(data, layout, time_col, lengths * n_copies)
-    return _after_the_series(data, layout, values, value_names, synthetic, lengths * n_copies)
+        synthetic[time_col] = _continued_times(frame, layout, time_col, lengths * n_copies)
+    return cast(Table, _after_the_series(frame, layout, values, value_names, synthetic, lengths * n_copies))
 
 
 def _value_columns(data: pd.DataFrame, key_col: Hashable, time_col: Hashable | None, value_cols: Any) -> list[Hashable]:
