@@ -113,9 +113,10 @@ def resample_on_pandas(fit_resample: Callable[..., tuple[Any, Any]], X: Any, y: 
         X = X.collect()
     table = _arrow_table(pl, X)
     frame = _to_pandas(table)
+    labels = _labels_to_pandas(y)
     with _in_callers_terms(pl, X):
-        X_res, y_res = fit_resample(frame, _labels_to_pandas(y), **params)
-    return _in_callers_kind(pl, X, table, frame, X_res), _labels_back(y_res, y)
+        X_res, y_res = fit_resample(frame, labels, **params)
+    return _in_callers_kind(pl, X, table, frame, X_res), _labels_back(y_res, y, labels)
 
 
 def _in_callers_kind(pl: Any, data: Any, table: Any, frame: pd.DataFrame, result: pd.DataFrame) -> Any:
@@ -152,14 +153,20 @@ def _labels_to_pandas(y: Any) -> Any:
     return y
 
 
-def _labels_back(y_res: Any, y: Any) -> Any:
-    """The resampled labels in the kind and type of the caller's ``y`` (see :func:`_labels_to_pandas`)."""
+def _labels_back(y_res: Any, y: Any, given: Any) -> Any:
+    """The resampled labels in the kind and type of the caller's ``y`` (``given``: ``y`` as the sampler was
+    given it, :func:`_labels_to_pandas`). Floats where ``given`` had another dtype (mixed regression targets, of
+    integers or float32 as pandas returns them) keep their float64: the caller's type would truncate them."""
     pl, pa = sys.modules.get("polars"), sys.modules.get("pyarrow")
+    result = pd.Series(y_res)
+    own = result.dtype.kind == "f" and result.dtype != getattr(given, "dtype", None)
     if pl is not None and isinstance(y, pl.Series):
-        return pl.from_arrow(arrow_array(pd.Series(y_res), nan_is_null=False)).alias(y.name).cast(y.dtype)
+        labels = pl.from_arrow(arrow_array(result, nan_is_null=False)).alias(y.name)
+        return labels if own else labels.cast(y.dtype)
     if pa is not None and isinstance(y, (pa.Array, pa.ChunkedArray)):
-        values = arrow_array(pd.Series(y_res), nan_is_null=False).cast(y.type)
-        return pa.chunked_array([values], y.type) if isinstance(y, pa.ChunkedArray) else values
+        values = arrow_array(result, nan_is_null=False)
+        values = values if own else values.cast(y.type)
+        return pa.chunked_array([values], values.type) if isinstance(y, pa.ChunkedArray) else values
     return y_res
 
 

@@ -14,6 +14,7 @@ quoted exactly when the ``csv`` module quotes them, and a block's bytes are thos
 
 from __future__ import annotations
 
+import codecs
 import collections
 import re
 from collections.abc import Hashable, Iterator, Mapping, Sequence
@@ -470,9 +471,14 @@ class Writer:
 
 
 def _binary(fh: IO[str]) -> Any:
-    """A function that writes bytes to the text stream ``fh``: to its buffer when it has one."""
+    """A function that writes the UTF-8 bytes made here to the text stream ``fh``: straight to its buffer when
+    it has one and encodes as UTF-8, else as text, so that the stream's own encoding applies, as for pandas."""
     buffer = getattr(fh, "buffer", None)
-    if buffer is None:
+    try:
+        utf8 = codecs.lookup(getattr(fh, "encoding", None) or "").name == "utf-8"
+    except LookupError:  # no encoding, or one Python does not know: the stream's write decides
+        utf8 = False
+    if buffer is None or not utf8:
         return lambda data: fh.write(bytes(data).decode("utf-8"))
     fh.flush()
     return buffer.write

@@ -1,0 +1,53 @@
+"""Faults found by a second review of the changes since adf3063: each test failed before its fix."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from mixupy import MixupRegressionSampler, mixup_file
+
+
+@pytest.mark.parametrize("encoding", ["latin-1", "utf-16"])
+def test_a_text_stream_of_another_encoding_gets_its_own_encoding_from_either_engine(
+    tmp_path: Path, encoding: str
+) -> None:
+    """The pyarrow writer wrote UTF-8 bytes into the stream's buffer, past its encoding: a latin-1 stream got
+    UTF-8 from engine="pyarrow" and latin-1 from engine="pandas" ("the same file byte for byte either way")."""
+    source = tmp_path / "in.csv"
+    pd.DataFrame({"x": [1.0, 2.0, 3.0, 4.0], "k": ["é", "a,b", "ü", 'q"']}).to_csv(source, index=False)
+    written = {}
+    for engine in ("pyarrow", "pandas"):
+        target = tmp_path / f"{engine}.csv"
+        with open(target, "w", encoding=encoding) as fh:
+            mixup_file(source, fh, keep="k", random_state=1, engine=engine)
+        written[engine] = target.read_bytes()
+    assert written["pyarrow"] == written["pandas"]
+    mixup_file(source, tmp_path / "utf8.csv", keep="k", random_state=1)  # the same text, in UTF-8
+    assert written["pyarrow"].decode(encoding) == (tmp_path / "utf8.csv").read_text(encoding="utf-8")
+
+
+def test_integer_targets_of_polars_and_pyarrow_come_back_mixed_not_truncated() -> None:
+    """MixupRegressionSampler cast its mixed targets back to the caller's integer type: a polars Int64 target
+    came back truncated (2.8 -> 2), a pyarrow int64 one raised pyarrow's own 'was truncated' error. pandas and
+    NumPy give float64 targets; so now do polars and pyarrow."""
+    pl = pytest.importorskip("polars")
+    pa = pytest.importorskip("pyarrow")
+    X = pd.DataFrame({"a": [1.0, 2, 3, 4, 5, 6], "b": [0.0, 1, 0, 1, 0, 1]})
+    target = [1, 2, 3, 4, 5, 6]
+    _, expected = MixupRegressionSampler(random_state=0).fit_resample(X, pd.Series(target))
+    assert expected.dtype == np.float64 and not np.array_equal(expected, np.round(expected))
+    _, y = MixupRegressionSampler(random_state=0).fit_resample(pl.from_pandas(X), pl.Series("t", target))
+    assert y.dtype == pl.Float64 and y.name == "t"
+    np.testing.assert_array_equal(y.to_numpy(), expected.to_numpy())
+    for given in (pa.array(target), pa.chunked_array([target[:2], target[2:]], pa.int32())):
+        _, y = MixupRegressionSampler(random_state=0).fit_resample(pa.Table.from_pandas(X), given)
+        assert isinstance(y, pa.ChunkedArray) == isinstance(given, pa.ChunkedArray) and y.type == pa.float64()
+        np.testing.assert_array_equal(np.asarray(y), expected.to_numpy())
+    # a float target keeps the caller's float type, as before
+    _, y = MixupRegressionSampler(random_state=0).fit_resample(pl.from_pandas(X), pl.Series("t", target, pl.Float64))
+    assert y.dtype == pl.Float64
+    np.testing.assert_array_equal(y.to_numpy(), expected.to_numpy())
