@@ -51,3 +51,27 @@ def test_integer_targets_of_polars_and_pyarrow_come_back_mixed_not_truncated() -
     _, y = MixupRegressionSampler(random_state=0).fit_resample(pl.from_pandas(X), pl.Series("t", target, pl.Float64))
     assert y.dtype == pl.Float64
     np.testing.assert_array_equal(y.to_numpy(), expected.to_numpy())
+
+
+def test_a_missing_label_of_a_nullable_integer_or_boolean_y_is_named() -> None:
+    """MixupSampler named a missing label only for float and object labels: a pandas Int64 or boolean ``y`` (and a
+    polars or pyarrow integer one, which comes to pandas as such) went on to scikit-learn's bare 'Input contains
+    NaN', after a RuntimeWarning."""
+    pl = pytest.importorskip("polars")
+    pa = pytest.importorskip("pyarrow")
+    from mixupy import MixupSampler
+
+    X = pd.DataFrame({"a": [1.0, 2, 3, 4, 5, 6], "b": [0.0, 1, 0, 1, 0, 1]})
+    labels = [0, 0, None, 0, 1, 1]
+    cases = [
+        (X, pd.Series(labels, dtype="Int64")),
+        (X, pd.Series([True, True, None, True, False, False], dtype="boolean")),
+        (pl.from_pandas(X), pl.Series("y", labels)),
+        (pa.Table.from_pandas(X), pa.array(labels)),
+    ]
+    for features, y in cases:
+        with pytest.raises(ValueError, match=r"`y` holds 1 missing label\(s\) .* the first at row 2"):
+            MixupSampler(random_state=0).fit_resample(features, y)
+    # NumPy integer labels hold no missing value, and still resample
+    _, y = MixupSampler(random_state=0).fit_resample(X, np.array([0, 0, 0, 0, 1, 1]))
+    assert (y == 1).sum() == 4

@@ -357,7 +357,9 @@ def _check_pair(X: Any, y: Any) -> None:
     _check_rows(X, y, "labels")
     # missing labels before scikit-learn, whose sorting of the classes fails on them without saying why
     labels = y if isinstance(y, pd.Series) else np.asarray(y)
-    missing = np.asarray(pd.isna(labels)) if labels.ndim == 1 and labels.dtype.kind not in "iub" else None
+    # (NumPy integers and booleans hold none; pandas' nullable and Arrow ones may)
+    none = isinstance(labels.dtype, np.dtype) and labels.dtype.kind in "iub"
+    missing = np.asarray(pd.isna(labels)) if labels.ndim == 1 and not none else None
     if missing is not None and missing.any():
         msg = (
             f"`y` holds {int(missing.sum())} missing label(s) (None or NaN), the first at row "
