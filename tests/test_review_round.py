@@ -75,3 +75,24 @@ def test_a_missing_label_of_a_nullable_integer_or_boolean_y_is_named() -> None:
     # NumPy integer labels hold no missing value, and still resample
     _, y = MixupSampler(random_state=0).fit_resample(X, np.array([0, 0, 0, 0, 1, 1]))
     assert (y == 1).sum() == 4
+
+
+@pytest.mark.parametrize("sampler", ["MixupSampler", "MixupRegressionSampler"])
+def test_a_sampler_never_offers_to_parse_dates_it_cannot_mix(sampler: str) -> None:
+    """A text column of dates in a sampler's X: the hint said "pd.to_datetime(...) on ['d'] to mix the dates in
+    time", and the samplers then refuse the datetime column. Now it counts as text: MixupSampler offers
+    categorical=, both offer to drop it."""
+    import mixupy
+
+    X = pd.DataFrame({"a": [1.0, 2, 3, 4, 5, 6], "d": [f"2024-01-0{i}" for i in range(1, 7)]})
+    y = np.array([0, 0, 0, 0, 1, 1]) if sampler == "MixupSampler" else np.arange(6.0)
+    with pytest.raises(TypeError) as caught:
+        getattr(mixupy, sampler)(random_state=0).fit_resample(X, y)
+    message = str(caught.value)
+    assert "to_datetime" not in message and "dates" not in message and "X.drop(columns=['d'])" in message
+    assert ("categorical=['d']" in message) == (sampler == "MixupSampler")
+    with pytest.raises(TypeError, match="datetime64"):  # what the old hint led to
+        getattr(mixupy, sampler)(random_state=0).fit_resample(X.assign(d=pd.to_datetime(X["d"])), y)
+    # mixup itself mixes datetimes: its hint still offers to parse them
+    with pytest.raises(TypeError, match=r"pd\.to_datetime\(\.\.\.\) on \['d'\] to mix the dates in time"):
+        mixupy.mixup(X)

@@ -149,8 +149,9 @@ def is_text_like(dtype: Any) -> bool:
 class NonNumericColumnsError(TypeError):
     """Columns that mixup cannot interpolate, all of them at once; :meth:`describe` words the ways out.
 
-    ``columns`` maps each column to its dtype, as text. ``options`` are the caller's parameters that the hint
-    may name (``mixup``'s all three; a sampler, whose labels are ``y``, only ``categorical``).
+    ``columns`` maps each column to its dtype, as text. ``options`` are the ways out that the hint may name
+    (``mixup``'s all four; a sampler, whose labels are ``y`` and which mixes no datetimes, only ``categorical``):
+    ``"dates"`` offers to parse the text columns that look like dates, which otherwise count as text.
     """
 
     def __init__(
@@ -161,7 +162,7 @@ class NonNumericColumnsError(TypeError):
         terms: str = "python",
         detail: str = "",
         dates: Sequence[Hashable] = (),
-        options: Sequence[str] = ("categorical", "keep", "labels"),
+        options: Sequence[str] = ("categorical", "keep", "labels", "dates"),
     ) -> None:
         self.name, self.columns, self.detail, self.dates = name, dict(columns), detail, list(dates)
         self.options = tuple(options)
@@ -173,8 +174,9 @@ class NonNumericColumnsError(TypeError):
         listed = ", ".join(f"{c!r} ({d})" for c, d in self.columns.items())
         what = f"`{self.name}`" if terms != "cli" else "the file"
         text = [c for c, d in self.columns.items() if not d.startswith(("datetime", "timedelta", "complex"))]
-        text = [c for c in text if c not in self.dates]
-        ways = [f"{words['dates'].format(_names(self.dates, terms))} to mix the dates in time"] if self.dates else []
+        dates = self.dates if "dates" in self.options else []
+        text = [c for c in text if c not in dates]
+        ways = [f"{words['dates'].format(_names(dates, terms))} to mix the dates in time"] if dates else []
         if text and "categorical" in self.options:
             ways.append(f"{words['categorical'].format(_names(text, terms))} to give each new row the category of")
             ways[-1] += " its dominant source"
@@ -195,7 +197,7 @@ def check_numeric_columns(
     *,
     times: bool = False,
     dtypes: dict[Hashable, Any] | None = None,
-    options: Sequence[str] = ("categorical", "keep", "labels"),
+    options: Sequence[str] = ("categorical", "keep", "labels", "dates"),
 ) -> None:
     """Raise :class:`NonNumericColumnsError` listing every column whose dtype is not bool, integer or float.
 
