@@ -96,3 +96,24 @@ def test_a_sampler_never_offers_to_parse_dates_it_cannot_mix(sampler: str) -> No
     # mixup itself mixes datetimes: its hint still offers to parse them
     with pytest.raises(TypeError, match=r"pd\.to_datetime\(\.\.\.\) on \['d'\] to mix the dates in time"):
         mixupy.mixup(X)
+
+
+def test_mixup_files_messages_name_its_own_parameters(tmp_path: Path) -> None:
+    """mixup_file's messages spoke of a `data` frame it does not have: "data.drop(columns=['k'])",
+    "pd.to_datetime(...) on ['d']" and "df.fillna(...)", where the ways out are its drop= and dates=."""
+    source = tmp_path / "in.csv"
+    frame = pd.DataFrame({"x": [1.0, 2, 3, 4], "k": ["a", "b", "c", "d"], "d": ["2024-01-01"] * 4})
+    frame.to_csv(source, index=False)
+    with pytest.raises(TypeError) as caught:
+        mixup_file(source, tmp_path / "out.csv", buffer_rows=2)
+    message = str(caught.value)
+    assert message.startswith("the file has non-numeric columns: 'k' (str), 'd' (str)")
+    assert "dates=['d'] to mix the dates in time" in message and "drop=['k', 'd'] to leave them out" in message
+    assert "keep=['k']" in message and "`data`" not in message and "to_datetime" not in message
+    frame.assign(x=[1.0, 2, 3, np.nan]).to_csv(source, index=False)
+    with pytest.raises(ValueError) as caught:
+        mixup_file(source, tmp_path / "out.csv", drop=["k", "d"], buffer_rows=2)
+    message = str(caught.value)
+    assert message.startswith("the file's column 'x' holds 1 missing value(s), the first at row 3")
+    assert "df." not in message and "rows count from 0, the first row after the header" in message
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv"]

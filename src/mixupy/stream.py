@@ -325,7 +325,7 @@ def _mix_into(
                 _write_block(out, sink, spill, n, size)
                 del out  # the mix goes before the next block is read
             else:  # a block that makes no rows is still checked
-                check_block_numeric(block, [c for c in numeric if c in block.columns], offset)
+                check_block_numeric(block, [c for c in numeric if c in block.columns], offset, terms="file")
             offset += n
             del raw, block  # and so does this block
             if bar is not None:
@@ -347,17 +347,18 @@ def _mix_block(
     pieces: bool,
 ) -> pd.DataFrame | Prepared:
     """One block mixed, or with ``pieces`` made ready to mix in pieces (checked whole, drawn once); a bad value
-    is named by its row in the whole file (from 0, after the header)."""
+    is named by its row in the whole file (from 0, after the header), and the ways out by ``mixup_file``'s own
+    parameters (``drop=``, ``dates=``)."""
     try:
         if pieces:
             return prepare(block, options, rng, classes=classes, checked=True)
         return mix_frame(block, options, rng, classes=classes)
     except NonNumericColumnsError as error:  # say which row holds the first value that is not a number
-        check_block_numeric(block, list(error.columns), offset)
+        check_block_numeric(block, list(error.columns), offset, terms="file")
         raise
     except MissingValuesError as error:
         found = {c: (kind, count, first + offset) for c, (kind, count, first) in error.found.items()}
-        raise MissingValuesError(error.name, found) from None
+        raise MissingValuesError(error.name, found, terms="file") from None
     except MissingLabelsError as error:
         raise MissingLabelsError(error.column, error.count, error.first + offset) from None
 

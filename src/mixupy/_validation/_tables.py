@@ -102,6 +102,17 @@ TERMS: Mapping[str, Mapping[str, str]] = MappingProxyType(
                 "fill": "fill them or drop those rows first (rows count from 0, the first row after the header)",
             }
         ),
+        # mixupy.mixup_file: the file's rows, its own parameters (drop=, dates=)
+        "file": MappingProxyType(
+            {
+                "categorical": "categorical={}",
+                "keep": "keep={}",
+                "labels": "labels={}",
+                "drop": "drop={columns}",
+                "dates": "dates={}",
+                "fill": "fill them or drop those rows first (rows count from 0, the first row after the header)",
+            }
+        ),
         # a polars DataFrame or LazyFrame, a pyarrow Table (mixupy._frames): the same parameters, its own methods
         "polars": MappingProxyType(
             {
@@ -172,7 +183,7 @@ class NonNumericColumnsError(TypeError):
         """The message in ``terms``: a key of :data:`TERMS`, ``"python"`` (parameters) or ``"cli"`` (flags)."""
         words = TERMS[terms]
         listed = ", ".join(f"{c!r} ({d})" for c, d in self.columns.items())
-        what = f"`{self.name}`" if terms != "cli" else "the file"
+        what = f"`{self.name}`" if terms not in ("cli", "file") else "the file"
         text = [c for c, d in self.columns.items() if not d.startswith(("datetime", "timedelta", "complex"))]
         dates = self.dates if "dates" in self.options else []
         text = [c for c in text if c not in dates]
@@ -223,7 +234,7 @@ class MissingValuesError(ValueError):
 
     def describe(self, terms: str, offset: int = 0) -> str:
         """The message in ``terms``; ``offset`` is the position of the data's first row in a larger table."""
-        what = f"`{self.name}`" if terms != "cli" else "the file's"
+        what = f"`{self.name}`" if terms not in ("cli", "file") else "the file's"
         listed = "; ".join(
             f"{what} column {c!r} holds {count} {kind} value(s), the first at row {first + offset}"
             for c, (kind, count, first) in self.found.items()
@@ -377,11 +388,14 @@ def check_soft_labels(Y: Any, classes: Any) -> tuple[np.ndarray, np.ndarray]:
     return matrix, labels
 
 
-def check_block_numeric(block: pd.DataFrame, columns: Sequence[Hashable], first_row: int) -> None:
+def check_block_numeric(
+    block: pd.DataFrame, columns: Sequence[Hashable], first_row: int, *, terms: str = "python"
+) -> None:
     """Raise :class:`NonNumericColumnsError` for the columns of a file's block that do not hold numbers.
 
     Each is named with the first value that is not a number and its row: its position in the whole table,
-    counted from 0 (the first row after the header), as every message of mixupy counts rows.
+    counted from 0 (the first row after the header), as every message of mixupy counts rows. ``terms``: see
+    :data:`TERMS`.
     """
     bad: dict[Hashable, str] = {}
     details: list[str] = []
@@ -404,7 +418,7 @@ def check_block_numeric(block: pd.DataFrame, columns: Sequence[Hashable], first_
     if bad:
         where = f" ({'; '.join(details)})" if details else ""
         earlier = "; the rows before held numbers there" if first_row and details else ""
-        raise NonNumericColumnsError("data", bad, detail=f"{where}{earlier}", dates=dates)
+        raise NonNumericColumnsError("data", bad, terms=terms, detail=f"{where}{earlier}", dates=dates)
 
 
 def _looks_like_a_date(value: Any) -> bool:
