@@ -117,3 +117,26 @@ def test_mixup_files_messages_name_its_own_parameters(tmp_path: Path) -> None:
     assert message.startswith("the file's column 'x' holds 1 missing value(s), the first at row 3")
     assert "df." not in message and "rows count from 0, the first row after the header" in message
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv"]
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["augment", "in.csv", "-o", "out.csv", "--bogus"], "mixupy augment: error: unrecognized arguments: --bogus"),
+        (["demo", "--seed", "1", "extra"], "mixupy demo: error: unrecognized arguments: extra"),
+    ],
+)
+def test_an_unknown_flag_points_to_its_commands_help(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], args: list[str], said: str
+) -> None:
+    """argparse reports a flag that no parser knows from the top parser: "mixupy: error: unrecognized arguments:
+    --bogus (see mixupy --help)", whose help lists the commands, not augment's flags."""
+    from mixupy.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    pd.DataFrame({"x": [1.0, 2.0]}).to_csv("in.csv", index=False)
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    command = args[0]
+    assert err.count("\n") == 1 and err.startswith(said) and f"(see mixupy {command} --help)" in err, err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv"]

@@ -62,6 +62,16 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> Any:
         self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
+    def parse_args(self, args: Any = None, namespace: Any = None) -> Any:
+        """argparse's, with a flag the command does not know said by that command (``mixupy augment``, whose
+        help lists its flags), where argparse says it as ``mixupy``."""
+        parsed, extras = self.parse_known_args(args, namespace)
+        if extras:
+            command = getattr(parsed, "command", None)
+            parser = self if command is None else _Parser(prog=f"{self.prog} {command}")
+            parser.error(f"unrecognized arguments: {' '.join(extras)}")
+        return parsed
+
 
 def _alpha(text: str) -> float:
     try:
