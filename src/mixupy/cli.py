@@ -107,6 +107,15 @@ def _bandwidth(text: str) -> float:
     raise argparse.ArgumentTypeError(msg)
 
 
+def _sep(text: str) -> str:
+    """One character (``\\t`` for a tab, as a shell passes it unquoted): the field separator."""
+    sep = "\t" if text == "\\t" else text
+    if len(sep) != 1 or sep in '"\r\n':
+        msg = f"expected one character, the field separator (',', ';', '\\t', '|'); got {text!r}"
+        raise argparse.ArgumentTypeError(msg)
+    return sep
+
+
 def _column_list(text: str, expected: str, twice_hint: str = "") -> list[str]:
     """Column names separated by commas, each once."""
     names = [part.strip() for part in text.split(",") if part.strip()]
@@ -203,7 +212,9 @@ def _add_augment(sub: Any) -> None:
     aug.add_argument(
         "--dates", type=_names, default=None, metavar="COLUMNS", help="columns to read as dates, mixed in time"
     )
-    aug.add_argument("--sep", default=",", help="the CSV field separator, of the input and the output (default ,)")
+    aug.add_argument(
+        "--sep", type=_sep, default=",", help="the CSV field separator, of the input and the output (default ,)"
+    )
     aug.add_argument("--seed", type=_seed, default=None, help="random seed (an integer >= 0) for a reproducible result")
     aug.add_argument(
         "--buffer-rows",
@@ -256,7 +267,7 @@ def _add_pairing(aug: Any) -> None:
     aug.add_argument(
         "--k-neighbors",
         type=_count,
-        default=5,
+        default=None,
         metavar="K",
         help="nearest rows to draw a partner from, for --pairing neighbors (default 5)",
     )
@@ -322,6 +333,13 @@ def _check_options(args: argparse.Namespace) -> None:
     if args.pairing == "target" and args.target is None:
         msg = "--pairing target pairs rows by the distance between their targets: add --target COLUMN"
         raise UsageError(msg)
+    for flag, value, pairing in (
+        ("--bandwidth", args.bandwidth, "target"),
+        ("--k-neighbors", args.k_neighbors, "neighbors"),
+    ):
+        if value is not None and args.pairing != pairing:
+            msg = f"{flag} serves --pairing {pairing} only, and the pairing is {args.pairing}: add --pairing {pairing}"
+            raise UsageError(msg + f" (or leave {flag} out)")
 
 
 def run_augment(args: argparse.Namespace) -> None:
@@ -366,10 +384,10 @@ def run_augment(args: argparse.Namespace) -> None:
             target_columns=args.target,
             pairing=args.pairing,
             bandwidth=args.bandwidth,
-            k_neighbors=args.k_neighbors,
+            k_neighbors=5 if args.k_neighbors is None else args.k_neighbors,
             drop=args.drop,
             dates=args.dates,
-            sep="\t" if args.sep == "\\t" else args.sep,
+            sep=args.sep,
             random_state=args.seed,
             buffer_rows=args.buffer_rows,
             progress=args.progress,

@@ -103,8 +103,8 @@ def _header(path: Path, compression: Any, sep: str) -> list[str]:
         raise ValueError(f"cannot read {path} as CSV: {exc}".strip()) from None
     names = [str(v) for v in head.iloc[0]]
     if len(names) == 1:
-        for other in (";", "\t", "|", ","):
-            if other != sep and other in names[0]:
+        for other in (";", "\t", "|", ",", " "):
+            if other != sep and other in names[0] and (other != " " or _spaced_numbers(names[0], head)):
                 shown = "\\t" if other == "\t" else other
                 msg = (
                     f"{path} reads as one column, {names[0][:40]!r}: is it separated by '{shown}'? Pass sep='{shown}'."
@@ -115,9 +115,21 @@ def _header(path: Path, compression: Any, sep: str) -> list[str]:
     if empty or twice:
         problems = [f"field(s) {empty} of the header have no name"] if empty else []
         problems += [f"the names {twice} appear more than once"] if twice else []
-        msg = f"cannot read {path} as CSV: {' and '.join(problems)}. Hint: give every column its own name."
+        hint = "give every column its own name"
+        if empty[:1] == [1]:  # what DataFrame.to_csv writes by default: the index, with no name
+            hint += " (a first field without a name is often an index that to_csv wrote: pass it index=False)"
+        msg = f"cannot read {path} as CSV: {' and '.join(problems)}. Hint: {hint}."
         raise ValueError(msg)
     return names
+
+
+def _spaced_numbers(name: str, head: pd.DataFrame) -> bool:
+    """True when a one-column header and the first data line split on spaces into as many parts, the data's all
+    numbers: a file separated by spaces (scikit-learn's linnerud), not one column whose name holds a space."""
+    if len(head) < 2 or " " not in str(head.iloc[1, 0]):
+        return False
+    parts = str(head.iloc[1, 0]).split()
+    return len(parts) == len(name.split()) and bool(pd.to_numeric(pd.Series(parts), errors="coerce").notna().all())
 
 
 class Reader:
@@ -228,6 +240,9 @@ class Reader:
             with reader:
                 for read in reader:
                     chunk = read.drop(columns=dropped) if columns is None and dropped else read
+                    for name in (c for c in self.dates if c in chunk.columns):
+                        if not is_time_dtype(chunk[name].dtype):  # pandas leaves what it cannot parse as text
+                            raise ValueError(not_dates(chunk[name]))
                     if self.unit == "B":
                         now = raw.tell()
                         yield chunk, now - position
@@ -297,6 +312,51 @@ class Reader:
         if class_column is None:
             return n, None
         return n, sorted_classes(pd.concat(uniques, ignore_index=True) if uniques else pd.Series([], dtype=object))
+
+
+def not_dates(column: pd.Series) -> str:
+    """Why a column named by ``dates`` did not read as dates (pandas leaves such a column as text), and what to do;
+    ``column``'s index is the row of each value in the file (from 0, after the header)."""
+    values = column.dropna().astype(str)
+    first, row = values.iloc[0], values.index[0]
+    parsed = pd.to_datetime(values, format="mixed", errors="coerce", utc=True)
+    offsets = values.str.extract(r"(Z|[+-]\d\d:?\d\d)\s*$", expand=False).fillna("")
+    forms = values.str.replace(r"\d", "0", regex=True)
+    if parsed.isna().any():
+        at = _first_row(parsed.isna())
+        why = f"it holds {values[at]!r} at row {at}, which is not a date"
+    elif (offsets != offsets.iloc[0]).any():
+        at = _first_row(offsets != offsets.iloc[0])
+        why = f"{first!r} at row {row} and {values[at]!r} at row {at} have different UTC offsets"
+    elif (forms != forms.iloc[0]).any():
+        at = _first_row(forms != forms.iloc[0])
+        why = f"{first!r} at row {row} and {values[at]!r} at row {at} are written in different formats"
+    elif (misfit := _misfits(values, first)) is not None:  # one form, read two ways: 05/03/2024, 13/03/2024
+        at, form = misfit
+        why = f"{first!r} at row {row} reads as {form}, which {values[at]!r} at row {at} does not fit (day first?)"
+    else:
+        why = f"pandas reads it as {column.dtype}, starting with {first!r} at row {row}"
+    return (
+        f"`dates` column {column.name!r} does not read as dates: {why}. Hint: write its dates in one format with "
+        "one UTC offset (ISO 8601, such as 2024-03-01T09:00:00Z), or name the column in `keep` instead of "
+        "`dates` to carry it unmixed."
+    )
+
+
+def _misfits(values: pd.Series, first: str) -> tuple[Any, str] | None:
+    """The first of ``values`` that the format pandas guesses from ``first`` does not fit, with that format."""
+    from pandas.tseries.api import guess_datetime_format
+
+    form = guess_datetime_format(first)
+    if form is None:
+        return None
+    misfit = pd.to_datetime(values, format=form, errors="coerce").isna()
+    return (_first_row(misfit), form) if misfit.any() else None
+
+
+def _first_row(mask: pd.Series) -> Any:
+    """The index label of the first True of ``mask``."""
+    return mask.index[int(mask.to_numpy().argmax())]
 
 
 def sorted_classes(values: pd.Series) -> list[Any]:

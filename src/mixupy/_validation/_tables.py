@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+import shlex
 import warnings
 from collections.abc import Hashable, Mapping, Sequence
 from types import MappingProxyType
@@ -129,7 +131,8 @@ TERMS: Mapping[str, Mapping[str, str]] = MappingProxyType(
 
 
 def _names(columns: Sequence[Hashable], terms: str) -> str:
-    return repr(list(columns)) if terms != "cli" else ",".join(str(c) for c in columns)
+    """Column names as a caller writes them: a Python list, or one word of a shell command (quoted where needed)."""
+    return repr(list(columns)) if terms != "cli" else shlex.quote(",".join(str(c) for c in columns))
 
 
 def is_time_dtype(dtype: Any) -> bool:
@@ -183,7 +186,8 @@ class NonNumericColumnsError(TypeError):
         columns = _names(list(self.columns), terms)
         ways.append(f"{words['drop'].format(data=self.name, columns=columns)} to leave them out")
         if len(text) == 1 and "labels" in self.options:
-            ways.append(f"{words['labels'].format(repr(text[0]) if terms != 'cli' else text[0])} if it is the class")
+            label = repr(text[0]) if terms != "cli" else _names(text, terms)
+            ways.append(f"{words['labels'].format(label)} if it is the class")
         hint = "; ".join(ways)
         return f"{what} has non-numeric columns: {listed}{self.detail}. mixup interpolates numbers. Hint: {hint}."
 
@@ -210,6 +214,22 @@ def check_numeric_columns(
     if bad:
         dates = [c for c in bad if _looks_like_a_date(next(iter(data[c].dropna()), None))]
         raise NonNumericColumnsError(name, bad, dates=dates, options=options)
+
+
+def check_one_hot_columns(data: pd.DataFrame, columns: Sequence[Hashable]) -> None:
+    """``labels`` given as a list names one-hot or probability columns: each must hold numbers. A class column
+    in the list is refused with the way to name it (alone, not in a list)."""
+    dtypes = column_dtypes(data)
+    bad = {c: str(dtypes[c]) for c in columns if not is_numeric_dtype(dtypes[c])}
+    if bad:
+        listed = ", ".join(f"{c!r} ({d})" for c, d in bad.items())
+        first = next(iter(bad))
+        msg = (
+            f"`labels` given as a list names one-hot or probability columns, which hold numbers; {listed} "
+            f"{'does' if len(bad) == 1 else 'do'} not. Hint: name a class column alone, not in a list: "
+            f"labels={first!r}."
+        )
+        raise TypeError(msg)
 
 
 class MissingValuesError(ValueError):
@@ -406,7 +426,10 @@ def check_block_numeric(block: pd.DataFrame, columns: Sequence[Hashable], first_
 
 
 def _looks_like_a_date(value: Any) -> bool:
-    """True for text such as 2024-03-01 or 01/03/2024 12:00: a hint to read the column as dates."""
+    """True for text such as 2024-03-01 or 01/03/2024 12:00, and for dates held as objects (a pyarrow timestamp
+    column, Python datetimes): a hint to make the column ``datetime64``."""
+    if isinstance(value, (datetime.date, np.datetime64)):
+        return True
     if not isinstance(value, str) or not any(ch.isdigit() for ch in value) or not any(ch in value for ch in "-/:"):
         return False
     with warnings.catch_warnings():
