@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import re
 import shlex
+import warnings
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from mixupy import MixupRegressionSampler, cutmix, mixup, mixup_file
+from mixupy import MixupRegressionSampler, cli, cutmix, mixup, mixup_file
 from mixupy._validation import OptionConflictError
 from mixupy.cli import main
 
@@ -194,3 +195,17 @@ def test_dates_held_as_objects_get_the_dates_hint() -> None:
         mixup(data)
     out = mixup(data.assign(t=pd.to_datetime(data["t"])), random_state=0)
     assert str(out["t"].dtype) == "datetime64[us, UTC]" and out["t"].between(stamps.min(), stamps.max()).all()
+
+
+def test_a_warning_on_the_command_line_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """pandas warns when it cannot guess a date format; Python printed that as two lines, the second a line of
+    mixupy's source, before the command's one-line error."""
+    src = tmp_path / "in.csv"
+    src.write_text("when,x\n1,1\n2,2\n3,3\n")
+    with warnings.catch_warnings():
+        warnings.simplefilter("always")  # as a command runs: warnings shown, not raised
+        assert main(["augment", str(src), "-o", str(tmp_path / "out.csv"), "--dates", "when"]) == 1
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert [line.split(":")[:2] for line in lines] == [["mixupy", " warning"], ["mixupy", " error"]]
+    assert "Could not infer format" in lines[0] and "it holds '1' at row 0, which is not a date" in lines[1]
+    assert warnings.showwarning is not cli._warning_line  # put back once the command ends

@@ -20,6 +20,7 @@ import re
 import signal
 import sys
 import threading
+import warnings
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from types import MappingProxyType
@@ -447,7 +448,8 @@ def write_demo_plot(target: str, alpha: float, seed: int) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``mixupy`` command; returns the exit code."""
     try:
-        with _stop_signals_raise():
+        with _stop_signals_raise(), warnings.catch_warnings():
+            warnings.showwarning = _warning_line  # restored on leaving: a caller's own warnings are left as they were
             return _run(argv)
     except KeyboardInterrupt:  # Ctrl-C, also while the libraries are being imported
         print("mixupy: interrupted", file=sys.stderr)
@@ -455,6 +457,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Stopped as stop:
         print(f"mixupy: stopped by {signal.Signals(stop.signum).name}", file=sys.stderr)
         return 128 + stop.signum
+
+
+def _warning_line(message: Warning | str, category: type[Warning], *_: Any, **__: Any) -> None:
+    """A warning (pandas', guessing a date format) said as the command says its messages: one line on stderr."""
+    print(f"mixupy: warning: {' '.join(str(message).split())}", file=sys.stderr)
 
 
 def _run(argv: Sequence[str] | None) -> int:
