@@ -209,3 +209,28 @@ def test_a_warning_on_the_command_line_is_one_line(tmp_path: Path, capsys: pytes
     assert [line.split(":")[:2] for line in lines] == [["mixupy", " warning"], ["mixupy", " error"]]
     assert "Could not infer format" in lines[0] and "it holds '1' at row 0, which is not a date" in lines[1]
     assert warnings.showwarning is not cli._warning_line  # put back once the command ends
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--drop", "x,y,kind,when"], "--drop names every column of"),
+        (["--drop", "kind", "--labels", "kind"], "columns ['kind'] are named by both --drop and --labels"),
+        (["--drop", "y", "--target", "y"], "columns ['y'] are named by both --drop and --target"),
+        (["--drop", "when", "--dates", "when"], "columns ['when'] are named by both --drop and --dates"),
+    ],
+)
+def test_a_dropped_column_named_by_another_flag_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], args: list[str], message: str
+) -> None:
+    """--drop kind --labels kind said 'kind' was not in the file (it is); --drop when --dates when dropped the
+    dates without a word; dropping every column blamed `data`, a parameter the command does not have, 'of shape
+    (0, 0)', with exit 1."""
+    src = tmp_path / "in.csv"
+    src.write_text("x,y,kind,when\n1,2,a,2024-01-01\n2,3,b,2024-01-02\n3,5,a,2024-01-03\n")
+    assert main(["augment", str(src), "-o", str(tmp_path / "out.csv"), *args]) == 2
+    err = _one_line_error(capsys)
+    assert message in err and "`data`" not in err and "not in" not in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv"]
+    with pytest.raises(OptionConflictError):
+        mixup_file(src, tmp_path / "out.csv", drop=["kind"], labels="kind")

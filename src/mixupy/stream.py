@@ -54,6 +54,7 @@ from mixupy._validation import (
     ColumnNotFoundError,
     MissingValuesError,
     NonNumericColumnsError,
+    OptionConflictError,
     check_block_numeric,
     check_bool,
     check_choice,
@@ -260,6 +261,10 @@ def _open(source: Path, buffer_rows: int, options: MixOptions, reading: dict[str
         "target_columns": list(options.target),
     }
     for option, names in named.items():
+        dropped = [c for c in names if c in set(reading["drop"])]
+        if dropped:
+            msg = f"columns {dropped} are named by both `drop` and `{option}`; a dropped column is not read."
+            raise OptionConflictError(msg)
         missing = [c for c in names if c not in reader.columns]
         if missing:
             msg = f"`{option}` names columns that are not in {source}: {missing}. Columns are: {list(reader.columns)}."

@@ -16,7 +16,7 @@ import pandas as pd
 
 from mixupy._files import _arrow
 from mixupy._files._sinks import is_parquet, parquet_module
-from mixupy._validation import ColumnNotFoundError, is_numeric_dtype, is_time_dtype
+from mixupy._validation import ColumnNotFoundError, OptionConflictError, is_numeric_dtype, is_time_dtype
 
 _COMPRESSION: Mapping[str, Any] = MappingProxyType(
     {".gz": "gzip", ".bz2": "bz2", ".zip": "zip", ".xz": "xz", ".zst": "zstd"}
@@ -170,6 +170,12 @@ class Reader:
                 raise ColumnNotFoundError(f"`{option}` names columns that are not in {path}: {unknown}.")
         self.header = names
         self.columns = pd.Index([c for c in names if c not in set(drop)], dtype=object)
+        if dates and (both := [c for c in dates if c in set(drop)]):
+            msg = f"columns {both} are named by both `drop` and `dates`; a dropped column is not read."
+            raise OptionConflictError(msg)
+        if not len(self.columns):
+            msg = f"`drop` names every column of {path}: {list(drop)}; leave at least one column to mix."
+            raise OptionConflictError(msg)
         self.text, self.dates = [c for c in text if c in self.columns], list(dates)
         # pyarrow reads what it can stream from a regular file; dates and other compressions are pandas'
         arrow = not self.parquet and path.is_file() and not self.dates and self.compression in ARROW_COMPRESSIONS
