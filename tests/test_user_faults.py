@@ -234,3 +234,12 @@ def test_a_dropped_column_named_by_another_flag_is_a_usage_error(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv"]
     with pytest.raises(OptionConflictError):
         mixup_file(src, tmp_path / "out.csv", drop=["kind"], labels="kind")
+
+
+def test_classes_equal_as_text_are_named_not_blamed_on_existing_columns() -> None:
+    """A class column holding 1 and '1' (an object column typed by hand) was said to clash 'with existing
+    columns: ['y_1']. Rename those first.', though no such column exists."""
+    data = pd.DataFrame({"x": [1.0, 2.0, 3.0, 4.0], "y": pd.Series([1, "1", 2, 2], dtype=object)})
+    with pytest.raises(ValueError, match=r"classes 1 and '1', which would both be the column 'y_1'.*astype\(str\)"):
+        mixup(data, labels="y")
+    assert list(mixup(data.astype({"y": str}), labels="y", random_state=0).columns) == ["x", "y_1", "y_2"]

@@ -315,6 +315,15 @@ def expanded_columns(columns: Iterable[Hashable], label: Hashable, classes: Sequ
     out: list[Hashable] = []
     for name in columns:
         out.extend(probability_names(name, classes) if name == label else [name])
+    made = probability_names(label, classes)
+    if len(made) != len(set(made)):  # classes equal as text only: 1 and '1'
+        one, other = next((a, b) for i, a in enumerate(classes) for b in classes[i + 1 :] if str(a) == str(b))
+        msg = (
+            f"`labels` column {label!r} holds classes {one!r} and {other!r}, which would both be the column "
+            f"{made[list(classes).index(one)]!r}. Hint: give the column one type (all numbers or all text), "
+            f"e.g. data[{label!r}].astype(str)."
+        )
+        raise ValueError(msg)
     if len(out) != len(set(out)):
         clash = sorted({str(c) for c in out if out.count(c) > 1})
         msg = f"the probability columns made from `labels` clash with existing columns: {clash}. Rename those first."
