@@ -243,3 +243,25 @@ def test_classes_equal_as_text_are_named_not_blamed_on_existing_columns() -> Non
     with pytest.raises(ValueError, match=r"classes 1 and '1', which would both be the column 'y_1'.*astype\(str\)"):
         mixup(data, labels="y")
     assert list(mixup(data.astype({"y": str}), labels="y", random_state=0).columns) == ["x", "y_1", "y_2"]
+
+
+@pytest.mark.parametrize(
+    ("data", "found"),
+    [
+        ("name,x\ncafé,1\nnaïve,2\n".encode("latin-1"), "another encoding (Latin-1 or Windows-1252?)"),
+        ("name\tx\ncafé\t1\nnaïve\t2\n".encode("utf-16"), "UTF-16"),  # what Excel saves as Unicode text
+    ],
+)
+@pytest.mark.parametrize("engine", ["pyarrow", "pandas"])
+def test_a_file_not_in_utf8_says_how_to_convert_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], data: bytes, found: str, engine: str
+) -> None:
+    """The message was Python's codec error alone ('utf-8' codec can't decode byte 0xe9 ...)."""
+    src = tmp_path / "in.csv"
+    src.write_bytes(data)
+    with pytest.raises(ValueError, match=r"'utf-8' codec can't decode"):
+        mixup_file(src, tmp_path / "out.csv", keep="name", engine=engine)
+    assert main(["augment", str(src), "-o", str(tmp_path / "out.csv"), "--keep", "name", "--engine", engine]) == 1
+    err = _one_line_error(capsys)
+    assert f"seems to be in {found}" in err and "iconv -f" in err and "in-utf8.csv" in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv"]

@@ -7,6 +7,7 @@ import contextlib
 import gzip
 import lzma
 import os
+import shlex
 from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from pathlib import Path
 from types import MappingProxyType
@@ -80,6 +81,19 @@ NA_STRINGS = (
 )  # fmt: skip
 
 
+def _encoding_hint(error: Exception, path: Path) -> str:
+    """What to do about a file that is not UTF-8, the one encoding read: say which it seems to be, and convert it."""
+    if not isinstance(error, UnicodeDecodeError):
+        return ""
+    utf16 = error.object[:2] in (b"\xff\xfe", b"\xfe\xff")  # the byte order mark of UTF-16 (Excel's Unicode text)
+    found = "UTF-16" if utf16 else "another encoding (Latin-1 or Windows-1252?)"
+    source = "UTF-16" if utf16 else "LATIN1"
+    return (
+        f". The file is read as UTF-8, and this one seems to be in {found}. Hint: convert it first, e.g. "
+        f"iconv -f {source} -t UTF-8 {shlex.quote(str(path))} > {shlex.quote(path.stem + '-utf8' + path.suffix)}"
+    )
+
+
 class SeparatorError(ValueError):
     """A CSV file that reads as one column, although its header holds another separator: ``sep`` says which."""
 
@@ -100,7 +114,7 @@ def _header(path: Path, compression: Any, sep: str) -> list[str]:
             msg += ". The header has fewer names than the data has fields (a stray index column?); name every field."
         raise ValueError(msg) from None
     except (pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-        raise ValueError(f"cannot read {path} as CSV: {exc}".strip()) from None
+        raise ValueError(f"cannot read {path} as CSV: {exc}{_encoding_hint(exc, path)}".strip()) from None
     names = [str(v) for v in head.iloc[0]]
     if len(names) == 1:
         for other in (";", "\t", "|", ",", " "):
@@ -188,7 +202,7 @@ class Reader:
         try:
             yield
         except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-            msg = f"cannot read {self.path} as CSV: {exc}".strip()
+            msg = f"cannot read {self.path} as CSV: {exc}{_encoding_hint(exc, self.path)}".strip()
             raise ValueError(msg) from None
 
     def sniff_text(self, exclude: Sequence[Hashable] = ()) -> list[Hashable]:
