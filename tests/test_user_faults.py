@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from mixupy import MixupRegressionSampler, cli, cutmix, mixup, mixup_file
+from mixupy import MixupRegressionSampler, MixupSampler, cli, cutmix, mixup, mixup_file
 from mixupy._validation import OptionConflictError
 from mixupy.cli import main
 
@@ -195,6 +195,9 @@ def test_dates_held_as_objects_get_the_dates_hint() -> None:
         mixup(data)
     out = mixup(data.assign(t=pd.to_datetime(data["t"])), random_state=0)
     assert str(out["t"].dtype) == "datetime64[us, UTC]" and out["t"].between(stamps.min(), stamps.max()).all()
+    with pytest.raises(TypeError, match=r"'t' \(datetime64\[us, UTC\]\)") as info:  # dates already: no such hint
+        MixupSampler(random_state=0).fit_resample(data.assign(t=pd.to_datetime(data["t"])), ["a", "a", "b"])
+    assert "to_datetime" not in str(info.value)
 
 
 def test_a_warning_on_the_command_line_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -212,7 +212,9 @@ def check_numeric_columns(
         c: str(dtypes[c]) for c in columns if not (is_numeric_dtype(dtypes[c]) or (times and is_time_dtype(dtypes[c])))
     }
     if bad:
-        dates = [c for c in bad if _looks_like_a_date(next(iter(data[c].dropna()), None))]
+        dates = [
+            c for c in bad if not is_time_dtype(dtypes[c]) and _looks_like_a_date(next(iter(data[c].dropna()), None))
+        ]
         raise NonNumericColumnsError(name, bad, dates=dates, options=options)
 
 
