@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from mixupy import MixupRegressionSampler, MixupSampler, cli, cutmix, mixup, mixup_file
-from mixupy._validation import OptionConflictError
+from mixupy._validation import ColumnNotFoundError, OptionConflictError
 from mixupy.cli import main
 
 
@@ -268,3 +268,24 @@ def test_a_file_not_in_utf8_says_how_to_convert_it(
     err = _one_line_error(capsys)
     assert f"seems to be in {found}" in err and "iconv -f" in err and "in-utf8.csv" in err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv"]
+
+
+@pytest.mark.parametrize("engine", ["pyarrow", "pandas"])
+def test_names_of_a_file_with_a_space_after_each_comma_can_be_given(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], engine: str
+) -> None:
+    """A header 'id, x, kind' names ' x' and ' kind'. The command strips the names it is given, so --labels kind
+    was 'not in the file', and the hint it printed (--labels ' kind') was stripped in turn: no flag could name them."""
+    src = tmp_path / "in.csv"
+    src.write_text("id, x, kind, y\n001, 1.5, a, 2\n002, 2.5, b, 3\n003, 3.5, a, 5\n")
+    out = tmp_path / "out.csv"
+    assert main(["augment", str(src), "-o", str(out)]) == 1
+    assert "--labels ' kind'" in _one_line_error(capsys)
+    args = ["augment", str(src), "-o", str(out), "--engine", engine, "--seed", "0"]
+    assert main([*args, "--keep", "id", "--labels", " kind", "--drop", "y"]) == 0
+    assert list(pd.read_csv(out).columns) == ["id", " x", " kind_ a", " kind_ b"]
+    first = out.read_bytes()
+    assert main([*args, "--keep", "id", "--labels", "kind", "--drop", "y"]) == 0
+    assert out.read_bytes() == first
+    with pytest.raises(ColumnNotFoundError, match=r"not in .*\['z'\]"):  # a name the header lacks is still an error
+        mixup_file(src, out, keep="z")

@@ -146,6 +146,18 @@ def _spaced_numbers(name: str, head: pd.DataFrame) -> bool:
     return len(parts) == len(name.split()) and bool(pd.to_numeric(pd.Series(parts), errors="coerce").notna().all())
 
 
+def resolve_names(given: Sequence[Hashable], header: Sequence[Hashable]) -> list[Hashable]:
+    """The names ``given`` as the header writes them: a name the header lacks that equals exactly one of its names
+    once spaces around them are removed names that column (a file written with a space after each separator,
+    ``id, x, kind``, whose names the command line cannot spell, as it strips the names it is given)."""
+    stripped: dict[str, list[Hashable]] = {}
+    for name in header:
+        stripped.setdefault(str(name).strip(), []).append(name)
+    found = set(header)
+    unique = {name: names[0] for name, names in stripped.items() if len(names) == 1}
+    return [c if c in found else unique.get(str(c).strip(), c) for c in given]
+
+
 class Reader:
     """The blocks of a CSV or Parquet file, read as written, and a light first pass over one column.
 
@@ -178,6 +190,8 @@ class Reader:
             names = list(_header(path, self.compression, sep))
             if path.is_file():
                 self.unit, self.total = "B", path.stat().st_size
+        drop, dates = resolve_names(drop, names), resolve_names(dates, names)
+        self.drop = drop
         for option, given in (("drop", drop), ("dates", dates)):
             unknown = [c for c in given if c not in names]
             if unknown:
