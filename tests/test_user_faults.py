@@ -289,3 +289,29 @@ def test_names_of_a_file_with_a_space_after_each_comma_can_be_given(
     assert out.read_bytes() == first
     with pytest.raises(ColumnNotFoundError, match=r"not in .*\['z'\]"):  # a name the header lacks is still an error
         mixup_file(src, out, keep="z")
+
+
+def test_a_header_repeated_in_the_data_is_named_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Two CSV files joined with `cat` hold the header again halfway; the message only said that 'x' holds 'x'."""
+    src = tmp_path / "in.csv"
+    part = "when,x,y\n2024-01-01,1,2\n2024-01-02,2,3\n"
+    src.write_text(part + part)
+    assert main(["augment", str(src), "-o", str(tmp_path / "out.csv"), "--drop", "when"]) == 1
+    err = _one_line_error(capsys)
+    assert "'x' holds 'x' at row 2" in err and "that row repeats the header (files joined together?)" in err
+    assert main(["augment", str(src), "-o", str(tmp_path / "out.csv"), "--dates", "when"]) == 1
+    assert "it holds 'when' at row 2, which is not a date but the column's name" in _one_line_error(capsys)
+
+
+def test_dates_of_a_parquet_file_must_be_stored_as_dates(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """--dates parses CSV text and was ignored for Parquet: a date column stored as text got the hint to pass
+    --dates, which had been passed."""
+    pytest.importorskip("pyarrow")
+    src = tmp_path / "in.parquet"
+    frame = pd.DataFrame({"when": ["2024-01-01", "2024-01-03", "2024-01-02"], "x": [1.0, 2.0, 3.0]})
+    frame.to_parquet(src)
+    assert main(["augment", str(src), "-o", str(tmp_path / "out.csv"), "--dates", "when"]) == 1
+    err = _one_line_error(capsys)
+    assert "--dates names Parquet columns that are not stored as dates: {'when':" in err and "--keep" in err
+    frame.assign(when=pd.to_datetime(frame["when"])).to_parquet(src)  # stored as dates: --dates is no obstacle
+    assert main(["augment", str(src), "-o", str(tmp_path / "out.csv"), "--dates", "when", "--seed", "0"]) == 0

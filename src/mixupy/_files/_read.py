@@ -146,6 +146,21 @@ def _spaced_numbers(name: str, head: pd.DataFrame) -> bool:
     return len(parts) == len(name.split()) and bool(pd.to_numeric(pd.Series(parts), errors="coerce").notna().all())
 
 
+def _check_parquet_dates(schema: Any, dates: Sequence[Hashable]) -> None:
+    """``dates`` parses CSV text; a Parquet file keeps its types, so a column it names must be stored as dates."""
+    import pyarrow as pa
+
+    stored = {c: schema.field(str(c)).type for c in dates}
+    text = {c: str(t) for c, t in stored.items() if not (pa.types.is_temporal(t) and not pa.types.is_time(t))}
+    if text:
+        msg = (
+            f"`dates` names Parquet columns that are not stored as dates: {text}; a Parquet file keeps its own "
+            "types. Hint: store them as timestamps (pd.to_datetime(...) before to_parquet), or name them in `keep` "
+            "to carry them unmixed."
+        )
+        raise ValueError(msg)
+
+
 def resolve_names(given: Sequence[Hashable], header: Sequence[Hashable]) -> list[Hashable]:
     """The names ``given`` as the header writes them: a name the header lacks that equals exactly one of its names
     once spaces around them are removed names that column (a file written with a space after each separator,
@@ -210,6 +225,7 @@ class Reader:
         self.engine = "pyarrow" if engine == "pyarrow" and arrow else "pandas"
         if self.parquet:
             self.total = self.file.metadata.num_rows
+            _check_parquet_dates(self.file.schema_arrow, self.dates)
 
     @contextlib.contextmanager
     def _csv_errors(self) -> Iterator[None]:
@@ -359,6 +375,8 @@ def not_dates(column: pd.Series) -> str:
     if parsed.isna().any():
         at = _first_row(parsed.isna())
         why = f"it holds {values[at]!r} at row {at}, which is not a date"
+        if values[at] == str(column.name):
+            why += " but the column's name: a header line in the data (files joined together?)"
     elif (offsets != offsets.iloc[0]).any():
         at = _first_row(offsets != offsets.iloc[0])
         why = f"{first!r} at row {row} and {values[at]!r} at row {at} have different UTC offsets"

@@ -406,6 +406,7 @@ def check_block_numeric(block: pd.DataFrame, columns: Sequence[Hashable], first_
     bad: dict[Hashable, str] = {}
     details: list[str] = []
     dates: list[Hashable] = []
+    header = 0  # columns whose first value that is not a number is their own name: a header line in the data
     for name in columns:
         series = block[name]
         if is_numeric_dtype(series.dtype) or is_time_dtype(series.dtype):
@@ -419,11 +420,14 @@ def check_block_numeric(block: pd.DataFrame, columns: Sequence[Hashable], first_
         if rows.size:
             value = series.iloc[int(rows[0])]
             details.append(f"{name!r} holds {value!r} at row {first_row + int(rows[0])}")
+            header += value == str(name)
             if _looks_like_a_date(value):
                 dates.append(name)
     if bad:
         where = f" ({'; '.join(details)})" if details else ""
         earlier = "; the rows before held numbers there" if first_row and details else ""
+        if header and header == len(details):
+            earlier += "; that row repeats the header (files joined together?): remove the header lines in the data"
         raise NonNumericColumnsError("data", bad, detail=f"{where}{earlier}", dates=dates)
 
 
