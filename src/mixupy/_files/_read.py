@@ -368,6 +368,8 @@ def not_dates(column: pd.Series) -> str:
     """Why a column named by ``dates`` did not read as dates (pandas leaves such a column as text), and what to do;
     ``column``'s index is the row of each value in the file (from 0, after the header)."""
     values = column.dropna().astype(str)
+    if values.empty:  # every value missing, and still not dates: say what pandas made of it
+        values = pd.Series([f"({column.dtype})"], index=column.index[:1])
     first, row = values.iloc[0], values.index[0]
     parsed = pd.to_datetime(values, format="mixed", errors="coerce", utc=True)
     offsets = values.str.extract(r"(Z|[+-]\d\d:?\d\d)\s*$", expand=False).fillna("")
