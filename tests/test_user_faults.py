@@ -315,3 +315,10 @@ def test_dates_of_a_parquet_file_must_be_stored_as_dates(tmp_path: Path, capsys:
     assert "--dates names Parquet columns that are not stored as dates: {'when':" in err and "--keep" in err
     frame.assign(when=pd.to_datetime(frame["when"])).to_parquet(src)  # stored as dates: --dates is no obstacle
     assert main(["augment", str(src), "-o", str(tmp_path / "out.csv"), "--dates", "when", "--seed", "0"]) == 0
+
+
+def test_standard_input_as_the_input_says_why_not(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`-o -` writes to standard output, so a user tries `-` as the input too: it said 'input file not found: -'."""
+    assert main(["augment", "-", "-o", str(tmp_path / "out.csv")]) == 2
+    err = _one_line_error(capsys)
+    assert "- is not a regular file" in err and "save the stream to a file first" in err and "not found" not in err

@@ -349,7 +349,8 @@ def run_augment(args: argparse.Namespace) -> None:
     if not args.input.is_file():
         from mixupy._files import not_a_file
 
-        msg = f"input file not found: {args.input}" if not args.input.exists() else not_a_file(args.input)
+        stream = args.input.exists() or str(args.input) == "-"  # - is standard input, as -o - is standard output
+        msg = not_a_file(args.input) if stream else f"input file not found: {args.input}"
         raise UsageError(msg)
     if _same_file(args.input, args.output) or (
         not os.path.exists(args.output) and os.path.abspath(args.output) == os.path.abspath(args.input)
