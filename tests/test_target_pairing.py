@@ -346,7 +346,7 @@ def test_mixup_dask_checks_the_target_when_the_graph_is_built() -> None:
     dd = pytest.importorskip("dask.dataframe")
     lazy = dd.from_pandas(regression_frame(10, 31).assign(kind="a"), npartitions=2)
     with pytest.raises(TypeError, match=r"`target` column 'kind' holds .* within_class=True"):
-        mixup_dask(lazy, target="kind", pairing="target", categorical="kind")
+        mixup_dask(lazy, target="kind", pairing="target")
     with pytest.raises(ValueError, match=r"`target` names columns that are not in `data`: \['cost'\]"):
         mixup_dask(lazy, target="cost", pairing="target")
 

@@ -25,7 +25,7 @@ import pandas as pd
 
 from mixupy._apply import float_dtype, mix_ticks
 from mixupy._draw import Draw
-from mixupy._labels import expanded_columns, label_names, names_class_column
+from mixupy._labels import column_index, expanded_columns, label_names, names_class_column
 from mixupy._options import MixOptions
 from mixupy._validation import (
     ColumnNotFoundError,
@@ -33,6 +33,7 @@ from mixupy._validation import (
     check_columns_exist,
     check_complete,
     check_numeric_columns,
+    check_one_hot_columns,
     check_target_columns,
     column_dtypes,
     is_text_like,
@@ -132,7 +133,7 @@ def _meta_labels(
         return list(dtype.categories), [labels]
     columns = list(labels)
     check_columns_exist(meta, columns, "labels")
-    check_numeric_columns(meta, columns, "labels")
+    check_one_hot_columns(meta, columns)
     return None, columns if exact else []
 
 
@@ -149,7 +150,7 @@ def _empty_result(meta: pd.DataFrame, labels: Any, roles: Roles, classes: list[A
         else:
             columns[name] = np.empty(0, dtype=float_dtype(meta[name].dtype))
     frame = pd.DataFrame(columns, index=pd.RangeIndex(0))
-    frame.columns = pd.Index(list(columns), tupleize_cols=False)
+    frame.columns = column_index(list(columns), meta.columns)
     return frame
 
 

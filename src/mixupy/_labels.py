@@ -32,7 +32,7 @@ from mixupy._validation import (
     check_columns_exist,
     check_fits_in_memory,
     check_num_classes,
-    check_numeric_columns,
+    check_one_hot_columns,
     check_probability_rows,
     check_same_length,
     column_values,
@@ -42,6 +42,7 @@ __all__ = [
     "Labels",
     "MissingLabelsError",
     "UnseenClassesError",
+    "column_index",
     "expanded_columns",
     "from_arrays",
     "from_frame",
@@ -231,7 +232,7 @@ def from_frame(
         msg = f"`labels` names a column more than once: {columns}."
         raise ValueError(msg)
     check_columns_exist(data, columns, "labels")
-    check_numeric_columns(data, columns, "labels")
+    check_one_hot_columns(data, columns)
     matrix = np.column_stack([column_values(data[c], "labels") for c in columns]).astype(np.float64, copy=False)
     check_probability_rows(matrix, columns)
     arrays = (hard_codes(matrix),) if need_codes else (matrix,)
@@ -293,9 +294,20 @@ def _codes_against(series: pd.Series, classes: Sequence[Any]) -> np.ndarray:
     return codes
 
 
-def probability_names(label: Hashable, classes: Sequence[Any]) -> list[str]:
-    """The probability columns made from class column ``label``, one per class, as ``pd.get_dummies`` names them."""
+def probability_names(label: Hashable, classes: Sequence[Any]) -> list[Hashable]:
+    """The probability columns made from class column ``label``, one per class, as ``pd.get_dummies`` names them;
+    a label named by a tuple (a ``MultiIndex`` column) names them in its last level: ``(*label[:-1], "y_a")``."""
+    if isinstance(label, tuple) and label:
+        return [(*label[:-1], f"{label[-1]}_{cls}") for cls in classes]
     return [f"{label}_{cls}" for cls in classes]
+
+
+def column_index(names: Sequence[Hashable], like: pd.Index) -> pd.Index:
+    """The columns of a result, ``names`` in order, as an index of the kind of the input's ``like``: a
+    ``MultiIndex`` (with its level names) for a ``MultiIndex``, else a flat index, tuples kept as names."""
+    if isinstance(like, pd.MultiIndex):
+        return pd.MultiIndex.from_tuples(list(names), names=like.names)  # type: ignore[arg-type]  # tuples, each
+    return pd.Index(list(names), tupleize_cols=False)
 
 
 def expanded_columns(columns: Iterable[Hashable], label: Hashable, classes: Sequence[Any]) -> list[Hashable]:
@@ -303,6 +315,15 @@ def expanded_columns(columns: Iterable[Hashable], label: Hashable, classes: Sequ
     out: list[Hashable] = []
     for name in columns:
         out.extend(probability_names(name, classes) if name == label else [name])
+    made = probability_names(label, classes)
+    if len(made) != len(set(made)):  # classes equal as text only: 1 and '1'
+        one, other = next((a, b) for i, a in enumerate(classes) for b in classes[i + 1 :] if str(a) == str(b))
+        msg = (
+            f"`labels` column {label!r} holds classes {one!r} and {other!r}, which would both be the column "
+            f"{made[list(classes).index(one)]!r}. Hint: give the column one type (all numbers or all text), "
+            f"e.g. data[{label!r}].astype(str)."
+        )
+        raise ValueError(msg)
     if len(out) != len(set(out)):
         clash = sorted({str(c) for c in out if out.count(c) > 1})
         msg = f"the probability columns made from `labels` clash with existing columns: {clash}. Rename those first."

@@ -27,6 +27,7 @@ import pandas as pd
 
 from mixupy._validation import (
     PAIRINGS,
+    OptionConflictError,
     _show,
     check_alpha,
     check_bandwidth,
@@ -132,6 +133,7 @@ class MixOptions:
         The options come in the order of :func:`mixupy.mixup`'s parameters, so entry points pass theirs on as
         they are.
         """
+        auto = isinstance(categorical, str) and categorical == "auto"  # not ==: an Index of names compares per name
         options = cls(
             alpha=check_alpha(alpha),
             concat=check_bool(concat, "concat"),
@@ -139,7 +141,7 @@ class MixOptions:
             labels=labels,
             label_mode=check_label_mode(label_mode),
             within_class=check_bool(within_class, "within_class"),
-            categorical="auto" if categorical == "auto" else check_names(categorical, "categorical"),
+            categorical="auto" if auto else check_names(categorical, "categorical"),
             categorical_mode=check_choice(categorical_mode, "categorical_mode", CATEGORICAL_MODES),
             keep=check_names(keep, "keep"),
         )
@@ -171,6 +173,12 @@ class MixOptions:
             target_name=name,
         )
         check_pairing_needs(options.pairing, options.target, within_class=options.within_class, name=name)
+        carried = {"keep": options.keep, "categorical": () if options.categorical == "auto" else options.categorical}
+        for other, names in carried.items():  # a target is mixed: it cannot be carried too
+            both = [c for c in options.target if c in names]
+            if both:
+                msg = f"columns {both} are named by both `{name}` and `{other}`; give each column one role."
+                raise OptionConflictError(msg)
         return options
 
     def _pairing_defaults(self) -> tuple[Any, ...]:

@@ -20,6 +20,7 @@ import re
 import signal
 import sys
 import threading
+import warnings
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from types import MappingProxyType
@@ -115,6 +116,15 @@ def _bandwidth(text: str) -> float:
         pass
     msg = f"expected a positive finite number (the kernel's sigma, in the target's units), got {text!r}"
     raise argparse.ArgumentTypeError(msg)
+
+
+def _sep(text: str) -> str:
+    """One character (``\\t`` for a tab, as a shell passes it unquoted): the field separator."""
+    sep = "\t" if text == "\\t" else text
+    if len(sep) != 1 or sep in '"\r\n':
+        msg = f"expected one character, the field separator (',', ';', '\\t', '|'); got {text!r}"
+        raise argparse.ArgumentTypeError(msg)
+    return sep
 
 
 def _column_list(text: str, expected: str, twice_hint: str = "") -> list[str]:
@@ -213,7 +223,9 @@ def _add_augment(sub: Any) -> None:
     aug.add_argument(
         "--dates", type=_names, default=None, metavar="COLUMNS", help="columns to read as dates, mixed in time"
     )
-    aug.add_argument("--sep", default=",", help="the CSV field separator, of the input and the output (default ,)")
+    aug.add_argument(
+        "--sep", type=_sep, default=",", help="the CSV field separator, of the input and the output (default ,)"
+    )
     aug.add_argument("--seed", type=_seed, default=None, help="random seed (an integer >= 0) for a reproducible result")
     aug.add_argument(
         "--buffer-rows",
@@ -266,7 +278,7 @@ def _add_pairing(aug: Any) -> None:
     aug.add_argument(
         "--k-neighbors",
         type=_count,
-        default=5,
+        default=None,
         metavar="K",
         help="nearest rows to draw a partner from, for --pairing neighbors (default 5)",
     )
@@ -332,6 +344,13 @@ def _check_options(args: argparse.Namespace) -> None:
     if args.pairing == "target" and args.target is None:
         msg = "--pairing target pairs rows by the distance between their targets: add --target COLUMN"
         raise UsageError(msg)
+    for flag, value, pairing in (
+        ("--bandwidth", args.bandwidth, "target"),
+        ("--k-neighbors", args.k_neighbors, "neighbors"),
+    ):
+        if value is not None and args.pairing != pairing:
+            msg = f"{flag} serves --pairing {pairing} only, and the pairing is {args.pairing}: add --pairing {pairing}"
+            raise UsageError(msg + f" (or leave {flag} out)")
 
 
 def run_augment(args: argparse.Namespace) -> None:
@@ -340,7 +359,8 @@ def run_augment(args: argparse.Namespace) -> None:
     if not args.input.is_file():
         from mixupy._files import not_a_file
 
-        msg = f"input file not found: {args.input}" if not args.input.exists() else not_a_file(args.input)
+        stream = args.input.exists() or str(args.input) == "-"  # - is standard input, as -o - is standard output
+        msg = not_a_file(args.input) if stream else f"input file not found: {args.input}"
         raise UsageError(msg)
     if _same_file(args.input, args.output) or (
         not os.path.exists(args.output) and os.path.abspath(args.output) == os.path.abspath(args.input)
@@ -376,10 +396,10 @@ def run_augment(args: argparse.Namespace) -> None:
             target_columns=args.target,
             pairing=args.pairing,
             bandwidth=args.bandwidth,
-            k_neighbors=args.k_neighbors,
+            k_neighbors=5 if args.k_neighbors is None else args.k_neighbors,
             drop=args.drop,
             dates=args.dates,
-            sep="\t" if args.sep == "\\t" else args.sep,
+            sep=args.sep,
             random_state=args.seed,
             buffer_rows=args.buffer_rows,
             progress=args.progress,
@@ -439,7 +459,8 @@ def write_demo_plot(target: str, alpha: float, seed: int) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``mixupy`` command; returns the exit code."""
     try:
-        with _stop_signals_raise():
+        with _stop_signals_raise(), warnings.catch_warnings():
+            warnings.showwarning = _warning_line  # restored on leaving: a caller's own warnings are left as they were
             return _run(argv)
     except KeyboardInterrupt:  # Ctrl-C, also while the libraries are being imported
         print("mixupy: interrupted", file=sys.stderr)
@@ -447,6 +468,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Stopped as stop:
         print(f"mixupy: stopped by {signal.Signals(stop.signum).name}", file=sys.stderr)
         return 128 + stop.signum
+
+
+def _warning_line(message: Warning | str, category: type[Warning], *_: Any, **__: Any) -> None:
+    """A warning (pandas', guessing a date format) said as the command says its messages: one line on stderr."""
+    print(f"mixupy: warning: {' '.join(str(message).split())}", file=sys.stderr)
 
 
 def _run(argv: Sequence[str] | None) -> int:

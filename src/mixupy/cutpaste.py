@@ -27,7 +27,7 @@ import pandas as pd
 from mixupy import _batch, _draw
 from mixupy._apply import float_dtype, region_mask
 from mixupy._frames import Table, call_on_pandas, table_kind
-from mixupy._labels import Labels, expanded_columns, from_arrays, from_frame, probability_names
+from mixupy._labels import Labels, column_index, expanded_columns, from_arrays, from_frame, probability_names
 from mixupy._options import MixOptions, random_source
 from mixupy._validation import (
     check_alpha,
@@ -379,5 +379,5 @@ def _rebuild(data: pd.DataFrame, pieces: dict[Hashable, Any], spec: Labels | Non
         else:
             pieces.update(zip(spec.columns, mixed.T, strict=True))
     frame = pd.DataFrame({k: pieces[k] for k in columns}, index=pd.RangeIndex(len(d)), copy=False)
-    frame.columns = data.columns if spec is None or spec.kind != "class" else pd.Index(columns, tupleize_cols=False)
+    frame.columns = data.columns if spec is None or spec.kind != "class" else column_index(columns, data.columns)
     return frame

@@ -19,7 +19,7 @@ import pandas as pd
 from mixupy import _apply, _draw
 from mixupy._columns import Roles, carried, carried_rows, column_roles, mix_times
 from mixupy._frames import Table, call_on_pandas, table_kind
-from mixupy._labels import Labels, expanded_columns, from_frame, label_names, one_hot, probability_names
+from mixupy._labels import Labels, column_index, expanded_columns, from_frame, label_names, one_hot, probability_names
 from mixupy._options import MixOptions, random_source
 from mixupy._parallel import run_parallel, thread_count
 from mixupy._validation import (
@@ -500,7 +500,7 @@ def _rebuild(
         frame = pd.DataFrame(np.stack([pieces[k] for k in new_columns]).T, index=index, copy=False)
     else:
         frame = pd.DataFrame({k: pieces[k] for k in new_columns}, index=index, copy=False)
-    frame.columns = data.columns if expand is None else pd.Index(new_columns, tupleize_cols=False)
+    frame.columns = data.columns if expand is None else column_index(new_columns, data.columns)
     return frame
 
 

@@ -45,6 +45,7 @@ from mixupy._files import (
     csv_engine,
     is_parquet,
     parquet_module,
+    resolve_names,
     sorted_classes,
     text_view,
 )
@@ -54,6 +55,7 @@ from mixupy._validation import (
     ColumnNotFoundError,
     MissingValuesError,
     NonNumericColumnsError,
+    OptionConflictError,
     check_block_numeric,
     check_bool,
     check_choice,
@@ -251,6 +253,8 @@ def _open(source: Path, buffer_rows: int, options: MixOptions, reading: dict[str
     Every column an option names is checked against the header before any pass over the data.
     """
     reader = Reader(source, buffer_rows, **reading)
+    reading = {**reading, "drop": reader.drop, "dates": reader.dates}  # the names as the header writes them
+    options = _as_written(options, reader.header)
     labels = options.labels
     class_column = labels if names_class_column(labels, reader.columns) else None
     named: dict[str, list[Hashable]] = {
@@ -260,6 +264,10 @@ def _open(source: Path, buffer_rows: int, options: MixOptions, reading: dict[str
         "target_columns": list(options.target),
     }
     for option, names in named.items():
+        dropped = [c for c in names if c in set(reading["drop"])]
+        if dropped:
+            msg = f"columns {dropped} are named by both `drop` and `{option}`; a dropped column is not read."
+            raise OptionConflictError(msg)
         missing = [c for c in names if c not in reader.columns]
         if missing:
             msg = f"`{option}` names columns that are not in {source}: {missing}. Columns are: {list(reader.columns)}."
@@ -272,6 +280,21 @@ def _open(source: Path, buffer_rows: int, options: MixOptions, reading: dict[str
     if reader.parquet or not text:
         return reader, options
     return Reader(source, buffer_rows, text=text, **reading), options
+
+
+def _as_written(options: MixOptions, header: list[Hashable]) -> MixOptions:
+    """``options`` with each column name as the header writes it (:func:`mixupy._files.resolve_names`)."""
+    labels: Any = options.labels
+    if labels is not None:  # one class column (a file's names are strings), or a list of one-hot columns
+        labels = resolve_names([labels], header)[0] if isinstance(labels, str) else resolve_names(list(labels), header)
+    categorical = options.categorical
+    return dataclasses.replace(
+        options,
+        labels=labels,
+        keep=tuple(resolve_names(options.keep, header)),
+        categorical=categorical if categorical == "auto" else tuple(resolve_names(categorical, header)),
+        target=tuple(resolve_names(options.target, header)),
+    )
 
 
 def _mix_into(

@@ -11,7 +11,7 @@
 """
 
 from mixupy._files._atomic import atomic_path, atomic_write, text_view
-from mixupy._files._read import Reader, check_source, not_a_file, sorted_classes
+from mixupy._files._read import Reader, check_source, not_a_file, resolve_names, sorted_classes
 from mixupy._files._sinks import (
     CSV_ENGINES,
     CsvSink,
@@ -39,6 +39,7 @@ __all__ = [
     "is_parquet",
     "not_a_file",
     "parquet_module",
+    "resolve_names",
     "sorted_classes",
     "text_view",
 ]

@@ -7,6 +7,7 @@ import contextlib
 import gzip
 import lzma
 import os
+import shlex
 from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from pathlib import Path
 from types import MappingProxyType
@@ -16,7 +17,7 @@ import pandas as pd
 
 from mixupy._files import _arrow
 from mixupy._files._sinks import is_parquet, parquet_module
-from mixupy._validation import ColumnNotFoundError, is_numeric_dtype, is_time_dtype
+from mixupy._validation import ColumnNotFoundError, OptionConflictError, is_numeric_dtype, is_time_dtype
 
 _COMPRESSION: Mapping[str, Any] = MappingProxyType(
     {".gz": "gzip", ".bz2": "bz2", ".zip": "zip", ".xz": "xz", ".zst": "zstd"}
@@ -80,6 +81,19 @@ NA_STRINGS = (
 )  # fmt: skip
 
 
+def _encoding_hint(error: Exception, path: Path) -> str:
+    """What to do about a file that is not UTF-8, the one encoding read: say which it seems to be, and convert it."""
+    if not isinstance(error, UnicodeDecodeError):
+        return ""
+    utf16 = error.object[:2] in (b"\xff\xfe", b"\xfe\xff")  # the byte order mark of UTF-16 (Excel's Unicode text)
+    found = "UTF-16" if utf16 else "another encoding (Latin-1 or Windows-1252?)"
+    source = "UTF-16" if utf16 else "LATIN1"
+    return (
+        f". The file is read as UTF-8, and this one seems to be in {found}. Hint: convert it first, e.g. "
+        f"iconv -f {source} -t UTF-8 {shlex.quote(str(path))} > {shlex.quote(path.stem + '-utf8' + path.suffix)}"
+    )
+
+
 class SeparatorError(ValueError):
     """A CSV file that reads as one column, although its header holds another separator: ``sep`` says which."""
 
@@ -100,11 +114,11 @@ def _header(path: Path, compression: Any, sep: str) -> list[str]:
             msg += ". The header has fewer names than the data has fields (a stray index column?); name every field."
         raise ValueError(msg) from None
     except (pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-        raise ValueError(f"cannot read {path} as CSV: {exc}".strip()) from None
+        raise ValueError(f"cannot read {path} as CSV: {exc}{_encoding_hint(exc, path)}".strip()) from None
     names = [str(v) for v in head.iloc[0]]
     if len(names) == 1:
-        for other in (";", "\t", "|", ","):
-            if other != sep and other in names[0]:
+        for other in (";", "\t", "|", ",", " "):
+            if other != sep and other in names[0] and (other != " " or _spaced_numbers(names[0], head)):
                 shown = "\\t" if other == "\t" else other
                 msg = (
                     f"{path} reads as one column, {names[0][:40]!r}: is it separated by '{shown}'? Pass sep='{shown}'."
@@ -115,9 +129,48 @@ def _header(path: Path, compression: Any, sep: str) -> list[str]:
     if empty or twice:
         problems = [f"field(s) {empty} of the header have no name"] if empty else []
         problems += [f"the names {twice} appear more than once"] if twice else []
-        msg = f"cannot read {path} as CSV: {' and '.join(problems)}. Hint: give every column its own name."
+        hint = "give every column its own name"
+        if empty[:1] == [1]:  # what DataFrame.to_csv writes by default: the index, with no name
+            hint += " (a first field without a name is often an index that to_csv wrote: pass it index=False)"
+        msg = f"cannot read {path} as CSV: {' and '.join(problems)}. Hint: {hint}."
         raise ValueError(msg)
     return names
+
+
+def _spaced_numbers(name: str, head: pd.DataFrame) -> bool:
+    """True when a one-column header and the first data line split on spaces into as many parts, the data's all
+    numbers: a file separated by spaces (scikit-learn's linnerud), not one column whose name holds a space."""
+    if len(head) < 2 or " " not in str(head.iloc[1, 0]):
+        return False
+    parts = str(head.iloc[1, 0]).split()
+    return len(parts) == len(name.split()) and bool(pd.to_numeric(pd.Series(parts), errors="coerce").notna().all())
+
+
+def _check_parquet_dates(schema: Any, dates: Sequence[Hashable]) -> None:
+    """``dates`` parses CSV text; a Parquet file keeps its types, so a column it names must be stored as dates."""
+    import pyarrow as pa
+
+    stored = {c: schema.field(str(c)).type for c in dates}
+    text = {c: str(t) for c, t in stored.items() if not (pa.types.is_temporal(t) and not pa.types.is_time(t))}
+    if text:
+        msg = (
+            f"`dates` names Parquet columns that are not stored as dates: {text}; a Parquet file keeps its own "
+            "types. Hint: store them as timestamps (pd.to_datetime(...) before to_parquet), or name them in `keep` "
+            "to carry them unmixed."
+        )
+        raise ValueError(msg)
+
+
+def resolve_names(given: Sequence[Hashable], header: Sequence[Hashable]) -> list[Hashable]:
+    """The names ``given`` as the header writes them: a name the header lacks that equals exactly one of its names
+    once spaces around them are removed names that column (a file written with a space after each separator,
+    ``id, x, kind``, whose names the command line cannot spell, as it strips the names it is given)."""
+    stripped: dict[str, list[Hashable]] = {}
+    for name in header:
+        stripped.setdefault(str(name).strip(), []).append(name)
+    found = set(header)
+    unique = {name: names[0] for name, names in stripped.items() if len(names) == 1}
+    return [c if c in found else unique.get(str(c).strip(), c) for c in given]
 
 
 class Reader:
@@ -152,25 +205,34 @@ class Reader:
             names = list(_header(path, self.compression, sep))
             if path.is_file():
                 self.unit, self.total = "B", path.stat().st_size
+        drop, dates = resolve_names(drop, names), resolve_names(dates, names)
+        self.drop = drop
         for option, given in (("drop", drop), ("dates", dates)):
             unknown = [c for c in given if c not in names]
             if unknown:
                 raise ColumnNotFoundError(f"`{option}` names columns that are not in {path}: {unknown}.")
         self.header = names
         self.columns = pd.Index([c for c in names if c not in set(drop)], dtype=object)
+        if dates and (both := [c for c in dates if c in set(drop)]):
+            msg = f"columns {both} are named by both `drop` and `dates`; a dropped column is not read."
+            raise OptionConflictError(msg)
+        if not len(self.columns):
+            msg = f"`drop` names every column of {path}: {list(drop)}; leave at least one column to mix."
+            raise OptionConflictError(msg)
         self.text, self.dates = [c for c in text if c in self.columns], list(dates)
         # pyarrow reads what it can stream from a regular file; dates and other compressions are pandas'
         arrow = not self.parquet and path.is_file() and not self.dates and self.compression in ARROW_COMPRESSIONS
         self.engine = "pyarrow" if engine == "pyarrow" and arrow else "pandas"
         if self.parquet:
             self.total = self.file.metadata.num_rows
+            _check_parquet_dates(self.file.schema_arrow, self.dates)
 
     @contextlib.contextmanager
     def _csv_errors(self) -> Iterator[None]:
         try:
             yield
         except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-            msg = f"cannot read {self.path} as CSV: {exc}".strip()
+            msg = f"cannot read {self.path} as CSV: {exc}{_encoding_hint(exc, self.path)}".strip()
             raise ValueError(msg) from None
 
     def sniff_text(self, exclude: Sequence[Hashable] = ()) -> list[Hashable]:
@@ -228,6 +290,9 @@ class Reader:
             with reader:
                 for read in reader:
                     chunk = read.drop(columns=dropped) if columns is None and dropped else read
+                    for name in (c for c in self.dates if c in chunk.columns):
+                        if not is_time_dtype(chunk[name].dtype):  # pandas leaves what it cannot parse as text
+                            raise ValueError(not_dates(chunk[name]))
                     if self.unit == "B":
                         now = raw.tell()
                         yield chunk, now - position
@@ -297,6 +362,55 @@ class Reader:
         if class_column is None:
             return n, None
         return n, sorted_classes(pd.concat(uniques, ignore_index=True) if uniques else pd.Series([], dtype=object))
+
+
+def not_dates(column: pd.Series) -> str:
+    """Why a column named by ``dates`` did not read as dates (pandas leaves such a column as text), and what to do;
+    ``column``'s index is the row of each value in the file (from 0, after the header)."""
+    values = column.dropna().astype(str)
+    if values.empty:  # every value missing, and still not dates: say what pandas made of it
+        values = pd.Series([f"({column.dtype})"], index=column.index[:1])
+    first, row = values.iloc[0], values.index[0]
+    parsed = pd.to_datetime(values, format="mixed", errors="coerce", utc=True)
+    offsets = values.str.extract(r"(Z|[+-]\d\d:?\d\d)\s*$", expand=False).fillna("")
+    forms = values.str.replace(r"\d", "0", regex=True)
+    if parsed.isna().any():
+        at = _first_row(parsed.isna())
+        why = f"it holds {values[at]!r} at row {at}, which is not a date"
+        if values[at] == str(column.name):
+            why += " but the column's name: a header line in the data (files joined together?)"
+    elif (offsets != offsets.iloc[0]).any():
+        at = _first_row(offsets != offsets.iloc[0])
+        why = f"{first!r} at row {row} and {values[at]!r} at row {at} have different UTC offsets"
+    elif (forms != forms.iloc[0]).any():
+        at = _first_row(forms != forms.iloc[0])
+        why = f"{first!r} at row {row} and {values[at]!r} at row {at} are written in different formats"
+    elif (misfit := _misfits(values, first)) is not None:  # one form, read two ways: 05/03/2024, 13/03/2024
+        at, form = misfit
+        why = f"{first!r} at row {row} reads as {form}, which {values[at]!r} at row {at} does not fit (day first?)"
+    else:
+        why = f"pandas reads it as {column.dtype}, starting with {first!r} at row {row}"
+    return (
+        f"`dates` column {column.name!r} does not read as dates: {why}. Hint: write its dates in one format with "
+        "one UTC offset (ISO 8601, such as 2024-03-01T09:00:00Z), or name the column in `keep` instead of "
+        "`dates` to carry it unmixed."
+    )
+
+
+def _misfits(values: pd.Series, first: str) -> tuple[Any, str] | None:
+    """The first of ``values`` that the format pandas guesses from ``first`` does not fit, with that format."""
+    from pandas.tseries.api import guess_datetime_format
+
+    form = guess_datetime_format(first)
+    if form is None:
+        return None
+    misfit = pd.to_datetime(values, format=form, errors="coerce").isna()
+    return (_first_row(misfit), form) if misfit.any() else None
+
+
+def _first_row(mask: pd.Series) -> Any:
+    """The index label of the first True of ``mask``."""
+    return mask.index[int(mask.to_numpy().argmax())]
 
 
 def sorted_classes(values: pd.Series) -> list[Any]:

@@ -28,7 +28,8 @@ class ColumnNotFoundError(ValueError):
 
 
 class OptionConflictError(ValueError):
-    """Two parameters give one column two roles (a ValueError; on the command line a usage error, exit 2)."""
+    """Two parameters give one column two roles, or ``drop`` leaves no column (a ValueError; on the command line
+    a usage error, exit 2)."""
 
 
 def _show(value: Any) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+import shlex
 import warnings
 from collections.abc import Hashable, Mapping, Sequence
 from types import MappingProxyType
@@ -140,7 +142,8 @@ TERMS: Mapping[str, Mapping[str, str]] = MappingProxyType(
 
 
 def _names(columns: Sequence[Hashable], terms: str) -> str:
-    return repr(list(columns)) if terms != "cli" else ",".join(str(c) for c in columns)
+    """Column names as a caller writes them: a Python list, or one word of a shell command (quoted where needed)."""
+    return repr(list(columns)) if terms != "cli" else shlex.quote(",".join(str(c) for c in columns))
 
 
 def is_time_dtype(dtype: Any) -> bool:
@@ -196,7 +199,8 @@ class NonNumericColumnsError(TypeError):
         columns = _names(list(self.columns), terms)
         ways.append(f"{words['drop'].format(data=self.name, columns=columns)} to leave them out")
         if len(text) == 1 and "labels" in self.options:
-            ways.append(f"{words['labels'].format(repr(text[0]) if terms != 'cli' else text[0])} if it is the class")
+            label = repr(text[0]) if terms != "cli" else _names(text, terms)
+            ways.append(f"{words['labels'].format(label)} if it is the class")
         hint = "; ".join(ways)
         return f"{what} has non-numeric columns: {listed}{self.detail}. mixup interpolates numbers. Hint: {hint}."
 
@@ -221,8 +225,26 @@ def check_numeric_columns(
         c: str(dtypes[c]) for c in columns if not (is_numeric_dtype(dtypes[c]) or (times and is_time_dtype(dtypes[c])))
     }
     if bad:
-        dates = [c for c in bad if _looks_like_a_date(next(iter(data[c].dropna()), None))]
+        dates = [
+            c for c in bad if not is_time_dtype(dtypes[c]) and _looks_like_a_date(next(iter(data[c].dropna()), None))
+        ]
         raise NonNumericColumnsError(name, bad, dates=dates, options=options)
+
+
+def check_one_hot_columns(data: pd.DataFrame, columns: Sequence[Hashable]) -> None:
+    """``labels`` given as a list names one-hot or probability columns: each must hold numbers. A class column
+    in the list is refused with the way to name it (alone, not in a list)."""
+    dtypes = column_dtypes(data)
+    bad = {c: str(dtypes[c]) for c in columns if not is_numeric_dtype(dtypes[c])}
+    if bad:
+        listed = ", ".join(f"{c!r} ({d})" for c, d in bad.items())
+        first = next(iter(bad))
+        msg = (
+            f"`labels` given as a list names one-hot or probability columns, which hold numbers; {listed} "
+            f"{'does' if len(bad) == 1 else 'do'} not. Hint: name a class column alone, not in a list: "
+            f"labels={first!r}."
+        )
+        raise TypeError(msg)
 
 
 class MissingValuesError(ValueError):
@@ -400,6 +422,7 @@ def check_block_numeric(
     bad: dict[Hashable, str] = {}
     details: list[str] = []
     dates: list[Hashable] = []
+    header = 0  # columns whose first value that is not a number is their own name: a header line in the data
     for name in columns:
         series = block[name]
         if is_numeric_dtype(series.dtype) or is_time_dtype(series.dtype):
@@ -413,16 +436,22 @@ def check_block_numeric(
         if rows.size:
             value = series.iloc[int(rows[0])]
             details.append(f"{name!r} holds {value!r} at row {first_row + int(rows[0])}")
+            header += value == str(name)
             if _looks_like_a_date(value):
                 dates.append(name)
     if bad:
         where = f" ({'; '.join(details)})" if details else ""
         earlier = "; the rows before held numbers there" if first_row and details else ""
+        if header and header == len(details):
+            earlier += "; that row repeats the header (files joined together?): remove the header lines in the data"
         raise NonNumericColumnsError("data", bad, terms=terms, detail=f"{where}{earlier}", dates=dates)
 
 
 def _looks_like_a_date(value: Any) -> bool:
-    """True for text such as 2024-03-01 or 01/03/2024 12:00: a hint to read the column as dates."""
+    """True for text such as 2024-03-01 or 01/03/2024 12:00, and for dates held as objects (a pyarrow timestamp
+    column, Python datetimes): a hint to make the column ``datetime64``."""
+    if isinstance(value, (datetime.date, np.datetime64)):
+        return True
     if not isinstance(value, str) or not any(ch.isdigit() for ch in value) or not any(ch in value for ch in "-/:"):
         return False
     with warnings.catch_warnings():

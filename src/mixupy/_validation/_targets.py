@@ -132,8 +132,9 @@ def check_target_array(
         bad = np.flatnonzero(~np.isfinite(values).all(axis=1))
         kind = "missing (NaN)" if np.isnan(values).any() else "infinite"
         msg = (
-            f"`{name}` holds {kind} targets in {bad.size} row(s), the first at row {int(bad[0])}; pairing by "
-            "target distance needs every target. Hint: drop those rows, or fill them."
+            f"`{name}` holds {kind} targets in {bad.size} row(s), the first at row {int(bad[0])}; every target is "
+            "mixed (and paired by, with pairing='target'), so each must be a finite number. Hint: drop those rows, "
+            "or fill them."
         )
         raise ValueError(msg)
     check_spread(values, f"`{name}`", hint)

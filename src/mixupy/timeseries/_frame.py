@@ -12,7 +12,7 @@ import pandas as pd
 from mixupy._apply import mix_rows, mix_units
 from mixupy._draw import Draw
 from mixupy._frames import Table, call_on_pandas, table_kind
-from mixupy._labels import Labels, expanded_columns, from_frame, probability_names
+from mixupy._labels import Labels, column_index, expanded_columns, from_frame, probability_names
 from mixupy._options import MixOptions, random_source
 from mixupy._validation import (
     ALIGNMENTS,
@@ -362,7 +362,7 @@ def _assemble(
         label_pieces, columns = _label_pieces(data, series, per_series, steps, exact=exact)
         pieces.update(label_pieces)
     out = pd.DataFrame({c: pieces[c] for c in columns}, copy=False)
-    out.columns = pd.Index(columns, tupleize_cols=False)
+    out.columns = column_index(columns, data.columns)
     return out
 
 
