@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from mixupy import mixup_file, stream
+from mixupy import mixup, mixup_file, stream
 from mixupy._files import Reader
 
 
@@ -141,3 +141,28 @@ def test_a_fresh_start_with_pieces_in_flight_gives_the_same_bytes(
     assert scans == ["y"]
     assert (tmp_path / "out.csv").read_bytes() == (tmp_path / "ref.csv").read_bytes()
     assert {p.name for p in tmp_path.iterdir()} == {"in.csv", "ref.csv", "out.csv"}
+
+
+@pytest.mark.parametrize("engine", ["pyarrow", "pandas"])
+def test_class_codes_that_read_as_numbers_are_in_the_order_of_the_numbers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, engine: str
+) -> None:
+    """Classes are read as text (``007`` stays ``007``), and columns of classes that all read as numbers follow
+    the numbers, as ``mixup(pd.read_csv(file))`` orders them (y_2 before y_10), also when a later block brings
+    a class; classes that are not all numbers stay in the order of their text."""
+    rng = np.random.default_rng(3)
+    codes = np.array(["0", "2", "007", "7"])[rng.integers(0, 4, 300)].astype(object)
+    codes[250:] = "10"  # a class that the first blocks lack: a fresh start
+    source = tmp_path / "codes.csv"
+    pd.DataFrame({"x": rng.random(300), "y": codes}).to_csv(source, index=False)
+    out, first = tmp_path / "out.csv", tmp_path / "first.csv"
+    mixup_file(source, out, labels="y", buffer_rows=100, random_state=0, engine=engine)
+    scanned_first(monkeypatch, source, first, labels="y", buffer_rows=100, random_state=0, engine=engine)
+    assert out.read_text().splitlines()[0] == "x,y_0,y_2,y_007,y_7,y_10"
+    assert out.read_bytes() == first.read_bytes()
+    read = pd.read_csv(source)  # as pandas reads it: numbers (007 and 7 one class), in the same order
+    assert list(mixup(read, labels="y", random_state=0).columns) == ["x", "y_0", "y_2", "y_7", "y_10"]
+    text = tmp_path / "text.csv"
+    pd.DataFrame({"x": [0.1, 0.2, 0.3], "y": ["10", "2", "a"]}).to_csv(text, index=False)
+    mixup_file(text, out, labels="y", random_state=0, engine=engine)
+    assert out.read_text().splitlines()[0] == "x,y_10,y_2,y_a"

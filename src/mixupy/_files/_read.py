@@ -415,8 +415,18 @@ def _first_row(mask: pd.Series) -> Any:
 
 def sorted_classes(values: pd.Series) -> list[Any]:
     """The distinct values of a class column (missing ones left out), sorted as :func:`mixupy.mixup` sorts its
-    classes: those of a whole file (:meth:`Reader.scan`) or of one block (``mixup_file``'s first block)."""
-    return list(pd.factorize(values, sort=True)[1])
+    classes: those of a whole file (:meth:`Reader.scan`) or of one block (``mixup_file``'s first block).
+
+    A file's class column is read as text (so that ``007`` stays ``007``); classes that all read as numbers
+    (codes 0 to 10) are put in the order of those numbers, as ``mixup(pd.read_csv(file))`` orders the numbers
+    pandas reads them as: ``y_2`` before ``y_10``, equal numbers (``7``, ``007``) by their text.
+    """
+    classes = list(pd.factorize(values, sort=True)[1])
+    if classes and all(isinstance(c, str) for c in classes):
+        numbers = pd.to_numeric(pd.Series(classes, dtype=object), errors="coerce")
+        if numbers.notna().all():
+            classes = [c for _, c in sorted(zip(numbers.tolist(), classes, strict=True))]
+    return classes
 
 
 #: Bytes of a local Parquet file read at a time: the column chunks stream through a buffer this size, instead of
