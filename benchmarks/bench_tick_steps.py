@@ -2,7 +2,8 @@
 
 One step of each kernel on 32,768 synthetic rows (``_apply.MIX_CHUNK``'s float steps are longer, but the cost
 per row is what is compared), drawn from a column of 1,000,000 values, the steps as the kernels make them
-(``_apply._mix_column`` for float64, ``_apply._mix_ticks`` for int64 counts of time); the first sources are
+(``_apply._mix_column`` for float64, ``a - (1 - lam) * (a - b)``, and ``_apply._mix_ticks`` for int64 counts of
+time, ``b + rint(lam * (a - b))``); the first sources are
 read in place, as in a call that mixes every row once. Each step is timed side by side with the others in
 one run (interleaved, medians), with a plain copy of the step's values as the floor. The figures go into
 docs/benchmarks.md between markers.
@@ -47,10 +48,10 @@ def steps() -> tuple[dict[str, Callable[[], object]], dict[str, str]]:
     np.take(counts, second, out=b, mode="clip")
     np.subtract(a_count, b, out=f, casting="unsafe")
     ops: dict[str, Callable[[], object]] = {
-        "float: lam * a (in place)": lambda: np.multiply(a_float, lam, out=o),
         "float: gather b": lambda: np.take(floats, second, out=g, mode="clip"),
-        "float: (1 - lam) * b": lambda: np.multiply(g, rest, out=t),
-        "float: add": lambda: np.add(o, t, out=o),
+        "float: a - b": lambda: np.subtract(a_float, g, out=t),
+        "float: times 1 - lam": lambda: np.multiply(t, rest, out=t),
+        "float: a minus it": lambda: np.subtract(a_float, t, out=o),
         "time: gather b": lambda: np.take(counts, second, out=b, mode="clip"),
         "time: a - b in int64, cast to float64": lambda: np.subtract(a_count, b, out=f, casting="unsafe"),
         "time: times lam": lambda: np.multiply(f, lam, out=t),

@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from scipy import stats
-from tracing import trace
+from tracing import mixed, trace
 
 from mixupy import mixup, mixup_arrays, mixup_streams
 
@@ -69,18 +69,15 @@ def mixed_columns(n: int, seed: int) -> pd.DataFrame:
 
 
 def expected_column(x: np.ndarray, first: np.ndarray, second: np.ndarray, lam: np.ndarray) -> np.ndarray:
-    """``lam * x[first] + (1 - lam) * x[second]`` as the documented dtype rule computes it.
+    """``lam * x[first] + (1 - lam) * x[second]`` as the documented rule computes it (:func:`tracing.mixed`).
 
-    Float32 stays float32 (both weights rounded to float32, from ``lam`` and ``1 - lam`` in float64); integers and
-    bools are mixed in float64.
+    Float32 stays float32 (``1 - lam`` rounded to float32 from float64); integers and bools are mixed in float64.
+    A traced ``lam`` (a tracer's ``1 - (1 - lam)``) gives back the very ``1 - lam`` the kernel used.
     """
-    if x.dtype == np.float32:
-        return x[first] * lam.astype(np.float32) + x[second] * (1 - lam).astype(np.float32)
-    x = x.astype(np.float64)
-    return lam * x[first] + (1 - lam) * x[second]
+    return mixed(x[first], x[second], lam, np.float32 if x.dtype == np.float32 else np.float64)
 
 
-# --- the mix: lam * x_first + (1 - lam) * x_second, bit for bit ------------------------------------------------
+# --- the mix: x_first - (1 - lam) * (x_first - x_second), bit for bit ---------------------------------------
 
 
 @pytest.mark.parametrize("alpha", [0.4, 1.0, 4.0])

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from scipy import stats
+from tracing import mixed
 
 from mixupy import _apply, _beta, _draw, frame, mixup
 from mixupy._options import MixOptions
@@ -300,15 +301,14 @@ def test_the_block_kernels_quick_test_proves_values_moderate_and_never_warns(dty
 
 def reference_mix(x: np.ndarray, alpha: float, seed: int) -> np.ndarray:
     """The documented draw of a frame of n < 2,048 rows, written out: partners from ``integers`` over the other
-    rows, then λ from ``Generator.beta``, both from ``default_rng(seed)``; two products and a sum, each rounded
-    once in the frame's dtype (``1 - λ`` taken in float64, then cast)."""
+    rows, then λ from ``Generator.beta``, both from ``default_rng(seed)``; ``a - (1 - λ) * (a - b)``, each step
+    rounded once in the frame's dtype (``1 - λ`` taken in float64, then cast: :func:`tracing.mixed`)."""
     rng = np.random.default_rng(seed)
     n = x.shape[0]
     second = rng.integers(0, n - 1, size=n)
     second += second >= np.arange(n)
     lam = rng.beta(alpha, alpha, size=n)
-    weight, rest = lam.astype(x.dtype)[:, None], (1.0 - lam).astype(x.dtype)[:, None]
-    return weight * x + rest * x[second]
+    return mixed(x, x[second], lam, x.dtype)
 
 
 @pytest.mark.parametrize("dtype", ["float64", "float32"])

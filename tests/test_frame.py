@@ -7,6 +7,7 @@ import random
 import numpy as np
 import pandas as pd
 import pytest
+from tracing import mixed
 
 from mixupy import mixup
 from mixupy.datasets import load_iris
@@ -299,7 +300,7 @@ def test_dominant_label_mode_keeps_exact_labels() -> None:
     assert lam.min() >= 0.5 and (second != first).all()
     np.testing.assert_array_equal(out["species"], df["species"].to_numpy()[first])
     x = df["x"].to_numpy()
-    np.testing.assert_array_equal(out["x"], lam * x[first] + (1 - lam) * x[second])
+    np.testing.assert_array_equal(out["x"], mixed(x[first], x[second], lam))
     # lam >= 0.5 on the labelled row: a class-a row (x < 1) mixed with a class-b row (x < 11)
     # stays below 0.5 * 1 + 0.5 * 11 = 6; a class-b row (x >= 10) stays at or above 5
     in_a = out["species"] == "a"

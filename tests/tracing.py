@@ -22,6 +22,18 @@ def trace(weights: np.ndarray, first: np.ndarray) -> tuple[np.ndarray, np.ndarra
     return second, lam
 
 
+def mixed(a: np.ndarray, b: np.ndarray, lam: np.ndarray, dtype: object = np.float64) -> np.ndarray:
+    """What mixupy writes for a table's sources ``a`` (weight ``lam``) and ``b``, written out here from its docs:
+    ``a - (1 - lam) * (a - b)``, each step rounded once in ``dtype`` (``1 - lam`` taken in float64, then cast),
+    and a row whose ``1 - lam`` rounds above ``1 - eps`` takes ``b``. ``lam`` broadcasts along the first axis."""
+    dtype = np.dtype(dtype)  # type: ignore[arg-type]
+    rest = (1.0 - np.asarray(lam, dtype=np.float64)).astype(dtype)
+    rest = rest.reshape(rest.shape + (1,) * (np.ndim(a) - rest.ndim))
+    a, b = np.asarray(a).astype(dtype), np.asarray(b).astype(dtype)
+    out = a - rest * (a - b)
+    return np.where(rest > 1.0 - np.finfo(dtype).eps, b, out)
+
+
 def run_benchmark(script: str, *args: str) -> str:
     """Run ``benchmarks/SCRIPT`` with ``args`` (its quick mode) against this checkout; return what it printed."""
     import os

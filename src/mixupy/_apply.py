@@ -1,9 +1,9 @@
 """The NumPy appliers: a :class:`mixupy._draw.Draw` applied to columns, rows, class codes and units.
 
-``out[r] = lam[r] * x[first[r]] + (1 - lam[r]) * x[second[r]]``, computed as two
-products and a sum, each rounded once, so that every value stays finite when
-its sources are finite and a weight of 1 gives an exact copy. The torch
-appliers (:mod:`mixupy._apply_torch`) compute the same formula.
+Table columns: ``a - (1 - lam) * (a - b)`` for ``a, b = x[first], x[second]``, so that each value lies between
+its sources, equal sources give that value and a weight of 1 a copy (:func:`mix_columns`; the torch column
+applier, :mod:`mixupy._apply_torch`, the same bit for bit). Arrays (:func:`mix_rows`: batches, labels,
+series): ``lam * a + (1 - lam) * b``, two products, or a table's rows (samplers, lagged values) as columns.
 
 CutMix is applied by :func:`region_mask`, the same code for NumPy arrays and
 torch tensors: where the mask holds, a sample takes its partner's value.
@@ -64,44 +64,68 @@ BLOCK_MAX_VALUES = 1 << 16
 MIX_CHUNK = 1 << 17
 
 
+def tail_rows(rest: np.ndarray) -> np.ndarray:
+    """The rows whose ``1 - lam``, in its dtype, is within a unit of 1: they take the second source (see
+    :func:`mix_columns`)."""
+    return np.flatnonzero(rest > 1.0 - np.finfo(rest.dtype).eps)
+
+
 def _mix_column(
     column: np.ndarray,
     d: Draw,
     weights: tuple[np.ndarray, np.ndarray],
     out: np.ndarray,
     rows: slice,
-    buffers: dict[np.dtype, np.ndarray],
+    buffers: dict[Any, np.ndarray],
+    *,
+    wide: bool = False,
 ) -> None:
-    """``out[r] = lam[r] * column[first[r]] + (1 - lam[r]) * column[second[r]]`` for ``r`` in ``rows``.
-
-    ``weights`` is ``(lam, 1 - lam)`` in the dtype of ``out``. ``buffers`` maps
-    dtypes to the caller's scratch buffers of ``min(len(d), MIX_CHUNK)`` values;
-    it must hold one of the output's dtype, and one of the column's is added.
-    Columns of a narrower dtype (integers and bools into float64) are cast by
-    the arithmetic, a step at a time, never copied whole. First sources inside
-    the draw's full passes (``tiles``) are read in place.
+    """``out[r] = a - (1 - lam[r]) * (a - b)``, ``a, b = column[first[r]], column[second[r]]``, for ``r`` in
+    ``rows`` (on halves of the sources, doubled, for a ``wide`` column): see :func:`mix_columns`. ``weights``:
+    ``1 - lam`` in out's dtype and its :func:`tail_rows`. ``buffers``: the caller's scratch of ``min(len(d),
+    MIX_CHUNK)`` values, ``"scratch"`` in out's dtype, others added here. Other dtypes (integers, bools) are cast
+    a step at a time, never copied whole; first sources inside the draw's full passes are read in place.
     """
-    lam, rest = weights
+    rest, tail = weights
     n = column.shape[0]
     in_place = d.tiles * n
-    # Gathers land in ``gathered``, in the column's dtype; then the arithmetic casts them.
-    scratch = buffers[out.dtype]
+    # Second sources land in ``gathered`` (the column's dtype; not the scratch: the gap overwrites that)
+    scratch = buffers["scratch"]
     if column.dtype not in buffers:
         buffers[column.dtype] = np.empty_like(scratch, dtype=column.dtype)
     gathered = buffers[column.dtype]
+    if column.dtype != out.dtype and "casts" not in buffers:
+        buffers["casts"] = np.empty_like(scratch)
+    casts = buffers.get("casts", scratch)
     for start in range(rows.start, rows.stop, MIX_CHUNK):
         stop = min(rows.stop, start + MIX_CHUNK)
         step = slice(start, stop)
-        o, t, g = out[step], scratch[: stop - start], gathered[: stop - start]
+        o, t, b = out[step], scratch[: stop - start], gathered[: stop - start]
         offset = start % n
         if stop <= in_place and offset + (stop - start) <= n:  # rows offset.. of one full pass
-            np.multiply(column[offset : offset + (stop - start)], lam[step], out=o)
+            a = column[offset : offset + (stop - start)]
+        else:  # into the output itself where the dtypes agree, else a step's temporary
+            a = np.take(column, d.first[step], out=o if column.dtype == out.dtype else None, mode="clip")
+        np.take(column, d.second[step], out=b, mode="clip")
+        if column.dtype != out.dtype:  # integers and bools: each source cast once, then float arithmetic
+            o[...], cast = a, casts[: stop - start]
+            cast[...] = b
+            a, b = o, cast
+        if wide:  # on halves, exact for every normal float, whose gap cannot pass the largest float; then doubled
+            np.multiply(a, 0.5, out=o)
+            np.multiply(b, 0.5, out=t)
+            np.subtract(o, t, out=t)
+            t *= rest[step]
+            o -= t
+            o *= 2
         else:
-            np.take(column, d.first[step], out=g, mode="clip")
-            np.multiply(g, lam[step], out=o)
-        np.take(column, d.second[step], out=g, mode="clip")
-        np.multiply(g, rest[step], out=t)
-        o += t
+            np.subtract(a, b, out=t, dtype=out.dtype)  # the gap, in the output's dtype
+            t *= rest[step]
+            np.subtract(a, t, out=o)
+        low, high = np.searchsorted(tail, (start, stop))
+        if high > low:  # weights next to 0: the second source
+            at = tail[low:high] - start
+            o[at] = b[at]
 
 
 def mix_columns(
@@ -126,22 +150,29 @@ def mix_columns(
     gathered in address order was measured too: the sort costs more than it
     saves, even for columns larger than the cache.)
 
+    **Each value** is ``a - (1 - lam) * (a - b)`` for the first source ``a``
+    (weight ``lam``) and the second ``b``, each step rounded once in ``dtype``:
+    between its sources, ``a`` itself at ``lam`` 1, the value itself for equal
+    sources. The rounded step has the gap's sign and is shorter than the gap
+    when ``1 - lam <= 1 - eps`` (two roundings of half a unit cannot make up
+    ``eps``), and rounding cannot pass either end; the rows of a larger
+    ``1 - lam`` (:func:`tail_rows`) take ``b``. The two products ``lam * a +
+    (1 - lam) * b``, the same passes, end a unit outside for some pairs (2009
+    and 2009 gave 2009.0000000000002 for about 6% of them).
+
     Before mixing its share of a column, each thread reads the smallest and the
     largest value of its share of the rows (of the first pass, when every row
     is a first source). That read is what puts the column in cache for the
     random gathers that follow, and it answers two questions for free: when
     ``finite`` is a list it receives, per column, whether every value was
-    finite (NaN and infinity reach the extremes); and a column whose values come
-    within a factor 2 of the largest float has its mixed values clipped to
-    that float. ``lam * a + (1 - lam) * b`` lies between ``a`` and ``b``, and
-    with ``lam`` and ``1 - lam`` summing to 1 its two rounded products cannot
-    sum past the largest float; the clip guards the case where the two weights,
-    each rounded to a narrow dtype, sum to a little more than 1.
+    finite (NaN and infinity reach the extremes); and whether a column holds
+    values beyond half the largest float, whose gaps may overflow: it is mixed
+    again on halves of its sources (exact but for subnormals), then doubled.
 
     ``bounds``, each column's smallest and largest value over all its rows as
     :func:`column_bounds` reads them, says that read was done already (a block
     mixed in pieces, a range of its draw at a time): the kernel then does not
-    read the originals again, and clips by these.
+    read the originals again, and decides by these which columns are wide.
     """
     n = columns[0].shape[0] if columns else 0
     offset = n if keep_originals else 0
@@ -155,9 +186,8 @@ def mix_columns(
     # into float32) is cast first, so each value is rounded to ``dtype`` before it is mixed.
     columns = [c if np.result_type(c.dtype, dtype) == dtype else c.astype(dtype) for c in columns]
     out = np.empty((len(columns), offset + len(d)), dtype=dtype)
-    # The weights in the output's dtype, each thread filling its share; (1 - lam) is taken in
-    # float64, then cast, so every path gives the same numbers.
-    lam = d.lam if d.lam.dtype == dtype else np.empty(len(d), dtype=dtype)
+    # The weight 1 - lam in the output's dtype, each thread filling its share: taken in float64, then
+    # cast, so every path gives the same numbers.
     rest = np.empty(len(d), dtype=dtype)
     # Each thread's share: a range of synthetic rows (whole steps) and a range of originals.
     n_steps = -(-len(d) // MIX_CHUNK)
@@ -167,27 +197,44 @@ def mix_columns(
     edges = [0] + [min(n, cut) for cut in cuts[1:-1]] + [n]  # the originals: all n of them, shared alike
     originals = [slice(edges[k], edges[k + 1]) for k in range(n_threads)]
     lows, highs = np.zeros((n_threads, len(columns))), np.zeros((n_threads, len(columns)))
+    tails: list[np.ndarray] = [np.empty(0, dtype=np.intp)] * n_threads
+    largest = float(np.finfo(dtype).max) if dtype.kind == "f" else np.inf
+    known = frozenset() if bounds is None else frozenset(np.flatnonzero(_wide(*bounds, largest)).tolist())
 
-    def work(k: int) -> None:
+    def work(k: int, again: frozenset[int] | None = None) -> None:
         rows = shares[k]
-        if lam is not d.lam:
-            lam[rows] = d.lam[rows]
-        np.subtract(1.0, d.lam[rows], out=rest[rows])
-        buffers = {dtype: np.empty(min(len(d), MIX_CHUNK), dtype=dtype)}  # reused for every column
+        if again is None:  # the first round: the weights of this share
+            np.subtract(1.0, d.lam[rows], out=rest[rows])
+            tails[k] = tail_rows(rest[rows]) + rows.start
+        weights = (rest, tails[k])
+        buffers: dict[Any, np.ndarray] = {"scratch": np.empty(min(len(d), MIX_CHUNK), dtype=dtype)}  # every column
         # NaN and infinity are reported through ``finite``, not as NumPy warnings. errstate is set
         # here, in the worker: it does not pass from the calling thread to the pool's threads.
         with np.errstate(invalid="ignore", over="ignore"):
             for j, column in enumerate(columns):
+                if again is not None:  # the second round: the columns found wide in the first
+                    if j in again:
+                        _mix_column(column, d, weights, out[j, offset:], rows, buffers, wide=True)
+                    continue
                 own = column[originals[k]]
                 if own.size and bounds is None:
                     lows[k, j], highs[k, j] = np.minimum.reduce(own), np.maximum.reduce(own)
                 if keep_originals:
                     out[j, originals[k]] = own
-                _mix_column(column, d, (lam, rest), out[j, offset:], rows, buffers)
+                _mix_column(column, d, weights, out[j, offset:], rows, buffers, wide=j in known)
 
     run_parallel(work, n_threads, len(d) * len(columns))
     low, high = (lows.min(axis=0), highs.max(axis=0)) if bounds is None else bounds
-    return _finish(out, offset, low, high, finite, extremes)
+    again = frozenset(np.flatnonzero(_wide(low, high, largest)).tolist()) - known
+    if again:
+        run_parallel(functools.partial(work, again=again), n_threads, len(d) * len(again))
+    return _finish(out, low, high, finite, extremes)
+
+
+def _wide(low: np.ndarray, high: np.ndarray, largest: float) -> np.ndarray:
+    """Per column: finite values beyond half the ``largest`` float, whose gaps may overflow (mixed by products)."""
+    spread = np.maximum(-low, high)
+    return np.isfinite(spread) & (spread > largest / 2)
 
 
 def column_bounds(columns: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
@@ -209,24 +256,16 @@ def column_bounds(columns: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
 
 def _finish(
     out: np.ndarray,
-    offset: int,
     low: np.ndarray,
     high: np.ndarray,
     finite: list[bool] | None,
     extremes: list[tuple[float, float]] | None,
 ) -> np.ndarray:
-    """Report each column's finiteness and extremes (``low``, ``high``: float64, one per row of ``out``), and
-    clip the mixed values of columns that come within a factor 2 of the largest float (see :func:`mix_columns`)."""
-    spread = np.maximum(-low, high)  # NaN where either is NaN, infinite where either is infinite
-    ok = np.isfinite(spread)
-    if finite is not None:
-        finite[:] = ok.tolist()
+    """Report each column's finiteness and extremes (``low``, ``high``: float64, one per row of ``out``)."""
+    if finite is not None:  # NaN and infinity reach the extremes
+        finite[:] = np.isfinite(np.maximum(-low, high)).tolist()
     if extremes is not None:  # each column's smallest and largest value, read on the way
         extremes[:] = list(zip(low.tolist(), high.tolist(), strict=True))
-    if out.dtype.kind == "f":
-        largest = float(np.finfo(out.dtype).max)
-        for j in np.flatnonzero(ok & (spread > largest / 2)):
-            np.clip(out[j, offset:], -largest, largest, out=out[j, offset:])
     return out
 
 
@@ -243,33 +282,25 @@ def mix_block(
     bit, in whole-array steps on the calling thread.
 
     For small work (a table of a few thousand values mixed per batch), where :func:`mix_columns`' loop over
-    columns and steps would cost more than the arithmetic: the same two products and sum, each rounded once,
-    a handful of NumPy calls in all. ``block`` is ``(columns, rows)`` in one dtype.
+    columns and steps would cost more than the arithmetic: the same operations, each rounded once, a handful
+    of NumPy calls in all. ``block`` is ``(columns, rows)`` in one dtype.
     """
     n_columns, n = block.shape
     cast = block.dtype != dtype and np.result_type(block.dtype, dtype) != dtype
-    if len(d) == 0 or cast:  # nothing to mix, or a cast first: the kernel
+    # Values finite and within half the largest float cannot overflow or be invalid (no gap passes the largest
+    # float): the fast path. Otherwise (NaN, infinity, a wide column, which is mixed on halves) and with nothing
+    # to mix, or a cast first: the kernel, whose error state and reports cover it.
+    if len(d) == 0 or cast or not _moderate(block):
         return mix_columns(list(block), d, dtype, keep_originals=keep_originals, finite=finite, extremes=extremes)
     offset = n if keep_originals else 0
     out = np.empty((n_columns, offset + len(d)), dtype=dtype)
-    lam = d.lam.astype(dtype, copy=False)
     rest = np.subtract(1.0, d.lam, out=np.empty(len(d), dtype=dtype))  # in float64, then cast, as the kernel does
-    # Values finite and within half the largest float cannot overflow or be invalid (each product is at most its
-    # value, their sum at most twice the larger): NumPy's error state and the clip are needed only otherwise, and
-    # each column's extremes only then (or when asked for).
-    safe = _moderate(block)
-    if not safe or extremes is not None:
-        low = np.minimum.reduce(block, axis=1).astype(np.float64, copy=False)
-        high = np.maximum.reduce(block, axis=1).astype(np.float64, copy=False)
-    if safe:
-        _mix_block_into(block, d, (lam, rest), out, offset, keep_originals=keep_originals)
-    else:  # NaN and infinity are reported through ``finite``, not as NumPy warnings
-        with np.errstate(invalid="ignore", over="ignore"):
-            _mix_block_into(block, d, (lam, rest), out, offset, keep_originals=keep_originals)
-        return _finish(out, offset, low, high, finite, extremes)
-    if finite is not None:  # every value finite, none near an overflow: nothing to clip
+    _mix_block_into(block, d, rest, out, offset, keep_originals=keep_originals)
+    if finite is not None:  # every value finite, none near an overflow
         finite[:] = [True] * n_columns
     if extremes is not None:
+        low = np.minimum.reduce(block, axis=1).astype(np.float64, copy=False)
+        high = np.maximum.reduce(block, axis=1).astype(np.float64, copy=False)
         extremes[:] = list(zip(low.tolist(), high.tolist(), strict=True))
     return out
 
@@ -300,30 +331,23 @@ def _moderate(block: np.ndarray) -> bool:
 
 
 def _mix_block_into(
-    block: np.ndarray,
-    d: Draw,
-    weights: tuple[np.ndarray, np.ndarray],
-    out: np.ndarray,
-    offset: int,
-    *,
-    keep_originals: bool,
+    block: np.ndarray, d: Draw, rest: np.ndarray, out: np.ndarray, offset: int, *, keep_originals: bool
 ) -> None:
-    """``out[:, offset:] = lam * block[:, first] + (1 - lam) * block[:, second]``, the originals before it when
-    ``keep_originals``: the arithmetic of :func:`mix_block`, with ``weights`` ``(lam, 1 - lam)`` in out's dtype."""
-    lam, rest = weights
+    """``out[:, offset:] = a - rest * (a - b)`` for ``a, b = block[:, first], block[:, second]``, the originals
+    before it when ``keep_originals``: the arithmetic of :func:`mix_block`, with ``rest`` ``1 - lam`` in out's
+    dtype, and the :func:`tail_rows` taking ``b``."""
     n = block.shape[1]
     if keep_originals:
         out[:, :n] = block
     mixed = out[:, offset:]
-    if d.tiles == 1 and len(d) == n:  # every row once, in order: read in place
-        np.multiply(block, lam, out=mixed)
-    else:
-        np.multiply(block.take(d.first, axis=1, mode="clip"), lam, out=mixed)
-    other = block.take(d.second, axis=1, mode="clip")
-    if other.dtype == out.dtype:
-        mixed += np.multiply(other, rest, out=other)
-    else:  # integers and bools: cast by the arithmetic
-        mixed += np.multiply(other, rest)
+    a = block if d.tiles == 1 and len(d) == n else block.take(d.first, axis=1, mode="clip")  # in order: in place
+    b = block.take(d.second, axis=1, mode="clip")
+    gap = np.subtract(a, b, dtype=out.dtype)
+    gap *= rest
+    np.subtract(a, gap, out=mixed)
+    tail = tail_rows(rest)
+    if tail.size:
+        mixed[:, tail] = b[:, tail]
 
 
 # Rows per step of the time kernel, fewer than the float kernel's, so that its casts between int64 and float64
@@ -443,20 +467,37 @@ def mix_ticks(
     return out
 
 
-def mix_rows(x: np.ndarray, d: Draw) -> np.ndarray:
+def mix_rows(x: np.ndarray, d: Draw, *, between: bool = False) -> np.ndarray:
     """Mix the rows (first axis) of an array of any rank with one draw.
 
     Integer and bool arrays are mixed in float64; floating arrays keep their dtype.
     The gathers use ``mode="clip"`` (the draw's positions are valid by construction),
     which skips NumPy's buffered bounds check: several times faster per batch.
+
+    ``lam * a + (1 - lam) * b``, two products (batches, labels, series); with ``between`` (a table's rows: the
+    samplers, lagged values) :func:`mix_columns`' numbers, bit for bit, between their sources.
     """
     dtype = float_dtype(x.dtype)
     shape = (len(d),) + (1,) * (x.ndim - 1)
-    lam = d.lam.astype(dtype, copy=False).reshape(shape)
+    rest = (1.0 - d.lam).astype(dtype, copy=False)
     out = np.take(x, d.first, axis=0, mode="clip").astype(dtype, copy=False)
-    out *= lam
     other = np.take(x, d.second, axis=0, mode="clip").astype(dtype, copy=False)
-    other *= (1.0 - d.lam).astype(dtype, copy=False).reshape(shape)
+    if between:
+        halves = not _moderate(x)  # values beyond half the largest float: on halves, then doubled (mix_columns)
+        if halves:
+            out *= 0.5
+            other *= 0.5
+        np.subtract(out, other, out=other)
+        other *= rest.reshape(shape)
+        out -= other
+        if halves:
+            out *= 2
+        tail = tail_rows(rest)
+        if tail.size:  # weights next to 0: the second source
+            out[tail] = x[d.second[tail]]
+        return out
+    out *= d.lam.astype(dtype, copy=False).reshape(shape)
+    other *= rest.reshape(shape)
     out += other
     return out
 

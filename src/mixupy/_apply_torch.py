@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
+from mixupy._apply import tail_rows
 from mixupy._draw import Draw
 
 __all__ = ["mix", "mix_columns"]
@@ -42,10 +43,12 @@ def mix_columns(
     """:func:`mixupy._apply.mix_columns` with the arithmetic done by torch on ``device``.
 
     Same inputs, same result: an array of shape ``(len(columns), rows)`` in
-    ``dtype``. Each value is ``column[first] * lam + column[second] * (1 - lam)``
-    with ``lam`` and ``1 - lam`` rounded to ``dtype`` and two separate
-    roundings, as NumPy does, so float64 and float32 results agree bit for bit
-    with the NumPy kernel. Columns travel to the device in blocks, so device
+    ``dtype``. Each value is ``a - (1 - lam) * (a - b)`` for ``a, b =
+    column[first], column[second]``, each operation rounded once in ``dtype``,
+    the rows of :func:`mixupy._apply.tail_rows` taking ``b``, and a column with
+    values beyond half the largest float mixed on halves, then doubled, as
+    NumPy does, so float64 and float32 results agree bit for bit with the
+    NumPy kernel. Columns travel to the device in blocks, so device
     memory stays bounded whatever the table's size.
 
     Examples
@@ -67,8 +70,10 @@ def mix_columns(
         return out
     first = torch.from_numpy(np.ascontiguousarray(d.first, dtype=np.int64)).to(device)
     second = torch.from_numpy(np.ascontiguousarray(d.second, dtype=np.int64)).to(device)
-    lam = torch.from_numpy(d.lam.astype(dtype)).to(device)
-    mlam = torch.from_numpy((1.0 - d.lam).astype(dtype)).to(device)
+    rest = (1.0 - d.lam).astype(dtype)
+    tail = torch.from_numpy(tail_rows(rest).astype(np.int64)).to(device)
+    mlam = torch.from_numpy(rest).to(device)
+    largest = float(np.finfo(dtype).max)
     step = max(1, _BLOCK_VALUES // (n + len(d)))
     for start in range(0, len(columns), step):
         block = np.stack([c.astype(dtype, copy=False) for c in columns[start : start + step]])
@@ -76,7 +81,15 @@ def mix_columns(
         if keep_originals:
             out[rows, :n] = block
         source = torch.from_numpy(block).to(device)
-        mixed = source.index_select(1, first).mul_(lam)
-        mixed.add_(source.index_select(1, second).mul_(mlam))
+        a, b = source.index_select(1, first), source.index_select(1, second)
+        mixed = a - (a - b).mul_(mlam)  # between a and b; see mixupy._apply.mix_columns
+        mixed[:, tail] = b[:, tail]
+        spread = np.abs(block).max(axis=1, initial=0.0)
+        wide = np.flatnonzero(np.isfinite(spread) & (spread > largest / 2))  # gaps may overflow
+        if wide.size:  # on halves, then doubled, as NumPy does
+            at = torch.from_numpy(wide).to(device)
+            half_a, half_b = a[at].mul_(0.5), b[at].mul_(0.5)
+            mixed[at] = (half_a - (half_a - half_b).mul_(mlam)).mul_(2)
+            mixed[:, tail] = b[:, tail]
         out[rows, offset:] = mixed.cpu().numpy()
     return out

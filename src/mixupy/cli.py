@@ -27,6 +27,7 @@ from types import MappingProxyType
 from typing import Any
 
 from mixupy import __version__
+from mixupy import _cli_args as _args
 
 # Only the standard library is imported here, so that the command answers Ctrl-C cleanly from its first
 # moment; numpy, pandas and the mixing code are imported by the sub-commands, once the signals are handled.
@@ -74,79 +75,6 @@ class _Parser(argparse.ArgumentParser):
         return parsed
 
 
-def _alpha(text: str) -> float:
-    try:
-        value = float(text)
-    except (ValueError, OverflowError):
-        value = -1.0
-    if not (0 <= value < float("inf")):
-        msg = f"expected a finite number >= 0, got {text!r}"
-        raise argparse.ArgumentTypeError(msg)
-    return value
-
-
-def _count(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value <= 0:
-        msg = f"expected a positive integer, got {text!r}"
-        raise argparse.ArgumentTypeError(msg)
-    return value
-
-
-def _seed(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = -1
-    if value < 0:
-        msg = f"expected an integer >= 0, got {text!r}"
-        raise argparse.ArgumentTypeError(msg)
-    return value
-
-
-def _bandwidth(text: str) -> float:
-    """A finite number > 0: what ``_alpha`` accepts, but 0."""
-    try:
-        if (value := _alpha(text)) > 0:
-            return value
-    except argparse.ArgumentTypeError:
-        pass
-    msg = f"expected a positive finite number (the kernel's sigma, in the target's units), got {text!r}"
-    raise argparse.ArgumentTypeError(msg)
-
-
-def _sep(text: str) -> str:
-    """One character (``\\t`` for a tab, as a shell passes it unquoted): the field separator."""
-    sep = "\t" if text == "\\t" else text
-    if len(sep) != 1 or sep in '"\r\n':
-        msg = f"expected one character, the field separator (',', ';', '\\t', '|'); got {text!r}"
-        raise argparse.ArgumentTypeError(msg)
-    return sep
-
-
-def _column_list(text: str, expected: str, twice_hint: str = "") -> list[str]:
-    """Column names separated by commas, each once."""
-    names = [part.strip() for part in text.split(",") if part.strip()]
-    if not names:
-        raise argparse.ArgumentTypeError(f"expected {expected}")
-    twice = sorted({name for name in names if names.count(name) > 1})
-    if twice:
-        raise argparse.ArgumentTypeError(f"names {', '.join(twice)} more than once{twice_hint}")
-    return names
-
-
-def _names(text: str) -> list[str] | str:
-    return "auto" if text.strip() == "auto" else _column_list(text, "column names separated by commas")
-
-
-def _labels(text: str) -> list[str]:
-    expected = "one class column, or several one-hot columns separated by commas"
-    return _column_list(text, expected, "; list each one-hot column once")
-
-
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``mixupy`` command."""
     parser = _Parser(
@@ -158,8 +86,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     _add_augment(sub)
     demo = sub.add_parser("demo", help="mix the bundled iris data and summarise before and after")
-    demo.add_argument("-a", "--alpha", type=_alpha, default=4.0, help="Beta(alpha, alpha) parameter (default 4)")
-    demo.add_argument("--seed", type=_seed, default=0, help="random seed, an integer >= 0 (default 0)")
+    demo.add_argument("-a", "--alpha", type=_args.alpha, default=4.0, help="Beta(alpha, alpha) parameter (default 4)")
+    demo.add_argument("--seed", type=_args.seed, default=0, help="random seed, an integer >= 0 (default 0)")
     demo.add_argument(
         "--plot",
         metavar="PATH",
@@ -185,14 +113,16 @@ def _add_augment(sub: Any) -> None:
         required=True,
         help="output CSV or Parquet (.parquet, .pq) file, or - for CSV on standard output",
     )
-    aug.add_argument("-a", "--alpha", type=_alpha, default=4.0, help="Beta(alpha, alpha) parameter, >= 0 (default 4)")
     aug.add_argument(
-        "-n", "--rows", type=_count, default=None, help="number of synthetic rows (default: as many as the input)"
+        "-a", "--alpha", type=_args.alpha, default=4.0, help="Beta(alpha, alpha) parameter, >= 0 (default 4)"
+    )
+    aug.add_argument(
+        "-n", "--rows", type=_args.count, default=None, help="number of synthetic rows (default: as many as the input)"
     )
     aug.add_argument("--concat", action="store_true", help="write the original rows first, then the synthetic ones")
     aug.add_argument(
         "--labels",
-        type=_labels,
+        type=_args.labels,
         default=None,
         help="one class column (any values), or one-hot columns separated by commas",
     )
@@ -202,7 +132,7 @@ def _add_augment(sub: Any) -> None:
     aug.add_argument("--within-class", action="store_true", help="pair rows of the same class only")
     aug.add_argument(
         "--categorical",
-        type=_names,
+        type=_args.names,
         default=None,
         metavar="COLUMNS",
         help="categorical columns (names separated by commas, or 'auto' for every column that is not numbers): "
@@ -216,20 +146,22 @@ def _add_augment(sub: Any) -> None:
         "probability lambda (default dominant)",
     )
     aug.add_argument(
-        "--keep", type=_names, default=None, metavar="COLUMNS", help="columns carried unmixed (an id, a group)"
+        "--keep", type=_args.names, default=None, metavar="COLUMNS", help="columns carried unmixed (an id, a group)"
     )
     _add_pairing(aug)
-    aug.add_argument("--drop", type=_names, default=None, metavar="COLUMNS", help="columns left out of the output")
+    aug.add_argument("--drop", type=_args.names, default=None, metavar="COLUMNS", help="columns left out of the output")
     aug.add_argument(
-        "--dates", type=_names, default=None, metavar="COLUMNS", help="columns to read as dates, mixed in time"
+        "--dates", type=_args.names, default=None, metavar="COLUMNS", help="columns to read as dates, mixed in time"
     )
     aug.add_argument(
-        "--sep", type=_sep, default=",", help="the CSV field separator, of the input and the output (default ,)"
+        "--sep", type=_args.sep, default=",", help="the CSV field separator, of the input and the output (default ,)"
     )
-    aug.add_argument("--seed", type=_seed, default=None, help="random seed (an integer >= 0) for a reproducible result")
+    aug.add_argument(
+        "--seed", type=_args.seed, default=None, help="random seed (an integer >= 0) for a reproducible result"
+    )
     aug.add_argument(
         "--buffer-rows",
-        type=_count,
+        type=_args.count,
         default=DEFAULT_BUFFER_ROWS,
         help="rows read and mixed at a time: pairs are drawn within each block of this many consecutive rows, "
         f"and memory grows with it (default {DEFAULT_BUFFER_ROWS})",
@@ -253,7 +185,7 @@ def _add_pairing(aug: Any) -> None:
     """The options of ``augment`` that say how partners are drawn: by target distance or nearest neighbours."""
     aug.add_argument(
         "--target",
-        type=_names,
+        type=_args.names,
         default=None,
         metavar="COLUMNS",
         help="the continuous target column(s) of a regression (names separated by commas), mixed like the "
@@ -269,7 +201,7 @@ def _add_pairing(aug: Any) -> None:
     )
     aug.add_argument(
         "--bandwidth",
-        type=_bandwidth,
+        type=_args.bandwidth,
         default=None,
         metavar="SIGMA",
         help="the kernel's sigma for --pairing target, in the target's units (default: Silverman's rule, "
@@ -277,7 +209,7 @@ def _add_pairing(aug: Any) -> None:
     )
     aug.add_argument(
         "--k-neighbors",
-        type=_count,
+        type=_args.count,
         default=None,
         metavar="K",
         help="nearest rows to draw a partner from, for --pairing neighbors (default 5)",

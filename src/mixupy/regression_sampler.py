@@ -208,12 +208,12 @@ class MixupRegressionSampler(BaseSampler):
             partners = None
         d = _draw.draw(n, size, alpha, random_source(self.random_state), pairing=partners)
         self.sampling_strategy_ = size
-        y_mixed = _apply.mix_rows(y, d)
+        y_mixed = _apply.mix_rows(y, d, between=True)
         if scipy.sparse.issparse(X):
             X_out = _mix_sparse(X, d)
             X_out = X_out if concat else X_out[n:]
         else:
-            X_mixed = _apply.mix_rows(X, d)
+            X_mixed = _apply.mix_rows(X, d, between=True)
             X_out = np.concatenate([X, X_mixed]) if concat else X_mixed
         return X_out, np.concatenate([y, y_mixed]) if concat else y_mixed
 

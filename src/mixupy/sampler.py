@@ -307,7 +307,7 @@ class MixupSampler(BaseOverSampler):
         y_new = y[d.first]
         if scipy.sparse.issparse(X):
             return _mix_sparse(X, d), np.concatenate([y, y_new])
-        return np.concatenate([X, _apply.mix_rows(X, d)]), np.concatenate([y, y_new])
+        return np.concatenate([X, _apply.mix_rows(X, d, between=True)]), np.concatenate([y, y_new])
 
 
 def _first_of_class(rows: np.ndarray, size: int, rng: np.random.Generator) -> np.ndarray:

@@ -354,7 +354,7 @@ def _assemble(
     for j, c in enumerate(series.value_names):
         pieces[c] = flat[:, j]
     if series.static is not None:
-        mixed_static = mix_rows(series.static, per_series)
+        mixed_static = mix_rows(series.static, per_series, between=True)
         for j, c in enumerate(series.static_names):
             pieces[c] = np.repeat(mixed_static[:, j], steps)
     columns: list[Hashable] = list(data.columns)

@@ -131,7 +131,7 @@ def mixup_lagged(
 
     d = _lag_draw(layout, time_diff, n_copies, options.alpha, rng)
     synthetic = frame.take(d.first).reset_index(drop=True)
-    put(synthetic, value_names, mix_rows(values, d))
+    put(synthetic, value_names, mix_rows(values, d, between=True))
     lengths = layout.counts - time_diff
     if placement == "apart":
         copy_number = np.repeat(np.tile(np.arange(1, n_copies + 1), len(layout)), np.repeat(lengths, n_copies))
