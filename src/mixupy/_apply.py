@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from types import MappingProxyType
 from typing import Any
 
 import numpy as np
@@ -64,10 +65,13 @@ BLOCK_MAX_VALUES = 1 << 16
 MIX_CHUNK = 1 << 17
 
 
+# ``1 - eps`` of each float dtype (``np.finfo`` costs microseconds a call, a small frame's whole arithmetic)
+_BELOW_ONE = MappingProxyType({np.dtype(t): 1.0 - float(np.finfo(t).eps) for t in (np.float16, np.float32, np.float64)})
+
+
 def tail_rows(rest: np.ndarray) -> np.ndarray:
-    """The rows whose ``1 - lam``, in its dtype, is within a unit of 1: they take the second source (see
-    :func:`mix_columns`)."""
-    return np.flatnonzero(rest > 1.0 - np.finfo(rest.dtype).eps)
+    """The rows whose ``1 - lam`` is within a unit of 1: they take the second source (see :func:`mix_columns`)."""
+    return (rest > (_BELOW_ONE.get(rest.dtype) or 1.0 - float(np.finfo(rest.dtype).eps))).nonzero()[0]
 
 
 def _mix_column(
@@ -89,8 +93,7 @@ def _mix_column(
     rest, tail = weights
     n = column.shape[0]
     in_place = d.tiles * n
-    # Second sources land in ``gathered`` (the column's dtype; not the scratch: the gap overwrites that)
-    scratch = buffers["scratch"]
+    scratch = buffers["scratch"]  # the gap; second sources land apart, in ``gathered`` (the column's dtype)
     if column.dtype not in buffers:
         buffers[column.dtype] = np.empty_like(scratch, dtype=column.dtype)
     gathered = buffers[column.dtype]
@@ -112,9 +115,7 @@ def _mix_column(
             cast[...] = b
             a, b = o, cast
         if wide:  # on halves, exact for every normal float, whose gap cannot pass the largest float; then doubled
-            np.multiply(a, 0.5, out=o)
-            np.multiply(b, 0.5, out=t)
-            np.subtract(o, t, out=t)
+            np.subtract(np.multiply(a, 0.5, out=o), np.multiply(b, 0.5, out=t), out=t)
             t *= rest[step]
             o -= t
             o *= 2
@@ -287,9 +288,8 @@ def mix_block(
     """
     n_columns, n = block.shape
     cast = block.dtype != dtype and np.result_type(block.dtype, dtype) != dtype
-    # Values finite and within half the largest float cannot overflow or be invalid (no gap passes the largest
-    # float): the fast path. Otherwise (NaN, infinity, a wide column, which is mixed on halves) and with nothing
-    # to mix, or a cast first: the kernel, whose error state and reports cover it.
+    # Values finite and within half the largest float: no gap passes it, the fast path. Otherwise (NaN, infinity,
+    # a wide column), with nothing to mix or a cast first: the kernel, whose error state and reports cover it.
     if len(d) == 0 or cast or not _moderate(block):
         return mix_columns(list(block), d, dtype, keep_originals=keep_originals, finite=finite, extremes=extremes)
     offset = n if keep_originals else 0
@@ -342,7 +342,7 @@ def _mix_block_into(
     mixed = out[:, offset:]
     a = block if d.tiles == 1 and len(d) == n else block.take(d.first, axis=1, mode="clip")  # in order: in place
     b = block.take(d.second, axis=1, mode="clip")
-    gap = np.subtract(a, b, dtype=out.dtype)
+    gap = np.subtract(a, b) if a.dtype == out.dtype else np.subtract(a, b, dtype=out.dtype)
     gap *= rest
     np.subtract(a, gap, out=mixed)
     tail = tail_rows(rest)
@@ -485,8 +485,7 @@ def mix_rows(x: np.ndarray, d: Draw, *, between: bool = False) -> np.ndarray:
     if between:
         halves = not _moderate(x)  # values beyond half the largest float: on halves, then doubled (mix_columns)
         if halves:
-            out *= 0.5
-            other *= 0.5
+            out, other = out * 0.5, other * 0.5
         np.subtract(out, other, out=other)
         other *= rest.reshape(shape)
         out -= other
