@@ -82,14 +82,16 @@ def mix_columns(
             out[rows, :n] = block
         source = torch.from_numpy(block).to(device)
         a, b = source.index_select(1, first), source.index_select(1, second)
-        mixed = a - (a - b).mul_(mlam)  # between a and b; see mixupy._apply.mix_columns
-        mixed[:, tail] = b[:, tail]
         spread = np.abs(block).max(axis=1, initial=0.0)
         wide = np.flatnonzero(np.isfinite(spread) & (spread > largest / 2))  # gaps may overflow
         if wide.size:  # on halves, then doubled, as NumPy does
             at = torch.from_numpy(wide).to(device)
             half_a, half_b = a[at].mul_(0.5), b[at].mul_(0.5)
-            mixed[at] = (half_a - (half_a - half_b).mul_(mlam)).mul_(2)
-            mixed[:, tail] = b[:, tail]
+            halves = half_a.sub_(torch.sub(half_a, half_b, out=half_b).mul_(mlam)).mul_(2)
+        # a - (1 - lam) * (a - b), NumPy's steps in place: between a and b (see mixupy._apply.mix_columns)
+        mixed = a.sub_(torch.sub(a, b, out=b).mul_(mlam))
+        if wide.size:
+            mixed[at] = halves
+        mixed[:, tail] = source.index_select(1, second.index_select(0, tail))  # weights next to 0: b
         out[rows, offset:] = mixed.cpu().numpy()
     return out
