@@ -69,6 +69,19 @@ MIX_CHUNK = 1 << 17
 _BELOW_ONE = MappingProxyType({np.dtype(t): 1.0 - float(np.finfo(t).eps) for t in (np.float16, np.float32, np.float64)})
 
 
+def _toward(a: Any, b: Any, rest: Any, scratch: np.ndarray, out: np.ndarray, *, halves: bool = False) -> None:
+    """``out = a - rest * (a - b)``, each step rounded once in out's dtype (see :func:`mix_columns`); with ``halves``
+    on ``a / 2`` and ``b / 2``, then doubled (exact but for subnormals: no gap passes the largest float). The step
+    lands in ``scratch``, which may be ``b``; ``a`` may be ``out``."""
+    if halves:
+        a, b = np.multiply(a, 0.5, out=out), np.multiply(b, 0.5, out=scratch)
+    np.subtract(a, b, out=scratch, dtype=scratch.dtype)  # integers cast first, never subtracted as integers
+    scratch *= rest
+    np.subtract(a, scratch, out=out)
+    if halves:
+        out *= 2
+
+
 def tail_rows(rest: np.ndarray) -> np.ndarray:
     """The rows whose ``1 - lam`` is within a unit of 1: they take the second source (see :func:`mix_columns`)."""
     return (rest > (_BELOW_ONE.get(rest.dtype) or 1.0 - float(np.finfo(rest.dtype).eps))).nonzero()[0]
@@ -114,15 +127,7 @@ def _mix_column(
             o[...], cast = a, casts[: stop - start]
             cast[...] = b
             a, b = o, cast
-        if wide:  # on halves, exact for every normal float, whose gap cannot pass the largest float; then doubled
-            np.subtract(np.multiply(a, 0.5, out=o), np.multiply(b, 0.5, out=t), out=t)
-            t *= rest[step]
-            o -= t
-            o *= 2
-        else:
-            np.subtract(a, b, out=t, dtype=out.dtype)  # the gap, in the output's dtype
-            t *= rest[step]
-            np.subtract(a, t, out=o)
+        _toward(a, b, rest[step], t, o, halves=wide)
         low, high = np.searchsorted(tail, (start, stop))
         if high > low:  # weights next to 0: the second source
             at = tail[low:high] - start
@@ -212,11 +217,9 @@ def mix_columns(
         # NaN and infinity are reported through ``finite``, not as NumPy warnings. errstate is set
         # here, in the worker: it does not pass from the calling thread to the pool's threads.
         with np.errstate(invalid="ignore", over="ignore"):
-            for j, column in enumerate(columns):
-                if again is not None:  # the second round: the columns found wide in the first
-                    if j in again:
-                        _mix_column(column, d, weights, out[j, offset:], rows, buffers, wide=True)
-                    continue
+            for j in sorted(again or ()):  # the second round: only the columns found wide in the first
+                _mix_column(columns[j], d, weights, out[j, offset:], rows, buffers, wide=True)
+            for j, column in enumerate(columns if again is None else ()):
                 own = column[originals[k]]
                 if own.size and bounds is None:
                     lows[k, j], highs[k, j] = np.minimum.reduce(own), np.maximum.reduce(own)
@@ -233,7 +236,7 @@ def mix_columns(
 
 
 def _wide(low: np.ndarray, high: np.ndarray, largest: float) -> np.ndarray:
-    """Per column: finite values beyond half the ``largest`` float, whose gaps may overflow (mixed by products)."""
+    """Per column: finite values beyond half the ``largest`` float, whose gaps may overflow (mixed on halves)."""
     spread = np.maximum(-low, high)
     return np.isfinite(spread) & (spread > largest / 2)
 
@@ -342,9 +345,7 @@ def _mix_block_into(
     mixed = out[:, offset:]
     a = block if d.tiles == 1 and len(d) == n else block.take(d.first, axis=1, mode="clip")  # in order: in place
     b = block.take(d.second, axis=1, mode="clip")
-    gap = np.subtract(a, b) if a.dtype == out.dtype else np.subtract(a, b, dtype=out.dtype)
-    gap *= rest
-    np.subtract(a, gap, out=mixed)
+    _toward(a, b, rest, np.empty_like(mixed), mixed)
     tail = tail_rows(rest)
     if tail.size:
         mixed[:, tail] = b[:, tail]
@@ -482,15 +483,8 @@ def mix_rows(x: np.ndarray, d: Draw, *, between: bool = False) -> np.ndarray:
     rest = (1.0 - d.lam).astype(dtype, copy=False)
     out = np.take(x, d.first, axis=0, mode="clip").astype(dtype, copy=False)
     other = np.take(x, d.second, axis=0, mode="clip").astype(dtype, copy=False)
-    if between:
-        halves = not _moderate(x)  # values beyond half the largest float: on halves, then doubled (mix_columns)
-        if halves:
-            out, other = out * 0.5, other * 0.5
-        np.subtract(out, other, out=other)
-        other *= rest.reshape(shape)
-        out -= other
-        if halves:
-            out *= 2
+    if between:  # values beyond half the largest float: on halves (mix_columns)
+        _toward(out, other, rest.reshape(shape), other, out, halves=not _moderate(x))
         tail = tail_rows(rest)
         if tail.size:  # weights next to 0: the second source
             out[tail] = x[d.second[tail]]
