@@ -23,6 +23,21 @@ def test_import_loads_no_optional_dependency() -> None:
     assert not loaded & set(OPTIONAL), loaded & set(OPTIONAL)
 
 
+def test_help_version_and_usage_errors_load_neither_numpy_nor_pandas() -> None:
+    # so that they answer in a tenth of a second, not the second pandas takes to import
+    code = (
+        "import sys, json\n"
+        "from mixupy.cli import main\n"
+        "codes = [main(args) for args in (['--version'], ['augment', '--help'], ['augment', '--bogus'], ['augment'])]\n"
+        "print(json.dumps([codes, sorted({m.split('.')[0] for m in sys.modules} & {'numpy', 'pandas', 'pyarrow'})]))"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
+    codes, loaded = json.loads(done.stdout.splitlines()[-1])
+    assert codes == [0, 0, 2, 2]
+    assert loaded == []
+
+
 def test_public_names_resolve() -> None:
     for name in mixupy.__all__:
         assert getattr(mixupy, name) is not None

@@ -99,7 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _add_augment(sub: Any) -> None:
     """The ``augment`` sub-command and its options."""
-    from mixupy.stream import DEFAULT_BUFFER_ROWS
+    from mixupy._defaults import DEFAULT_BUFFER_ROWS
 
     aug = sub.add_parser(
         "augment",

@@ -32,6 +32,7 @@ from typing import IO, Any
 import numpy as np
 import pandas as pd
 
+from mixupy._defaults import DEFAULT_BUFFER_ROWS
 from mixupy._files import (
     CSV_ENGINES,
     CsvSink,
@@ -66,9 +67,6 @@ from mixupy._validation import (
 from mixupy.frame import Prepared, mix_frame, prepare
 
 __all__ = ["DEFAULT_BUFFER_ROWS", "mixup_file"]
-
-#: Rows per block when none is given: about 50 MB of float64 values per 12 columns.
-DEFAULT_BUFFER_ROWS = 500_000
 
 
 def mixup_file(
@@ -134,6 +132,8 @@ def mixup_file(
     dates : column name or list of names, optional
         CSV columns to parse as dates (Parquet keeps its own types); they are
         then mixed as points in time, as :func:`mixupy.mixup` mixes datetimes.
+        Each column's format is guessed once, from its first value in the file,
+        and every block is read by it: a value that does not fit is an error.
     sep : str, default ","
         The CSV field separator, of the input and of the output. A file that
         reads as one column whose name holds ``;``, a tab, ``|`` or ``,`` is an

@@ -173,6 +173,12 @@ def resolve_names(given: Sequence[Hashable], header: Sequence[Hashable]) -> list
     return [c if c in found else unique.get(str(c).strip(), c) for c in given]
 
 
+#: Rows read at a time while looking for each ``dates`` column's first value.
+_GUESS_ROWS = 4096
+#: The text that pandas passes over when it guesses a column's date format from its first value.
+_NOT_A_VALUE = ("", "NaT", "nat", "NAT", "nan", "NaN", "NAN")
+
+
 class Reader:
     """The blocks of a CSV or Parquet file, read as written, and a light first pass over one column.
 
@@ -220,6 +226,7 @@ class Reader:
             msg = f"`drop` names every column of {path}: {list(drop)}; leave at least one column to mix."
             raise OptionConflictError(msg)
         self.text, self.dates = [c for c in text if c in self.columns], list(dates)
+        self._forms: dict[str, tuple[str, int, str]] | None = None  # by _date_formats, once
         # pyarrow reads what it can stream from a regular file; dates and other compressions are pandas'
         arrow = not self.parquet and path.is_file() and not self.dates and self.compression in ARROW_COMPRESSIONS
         self.engine = "pyarrow" if engine == "pyarrow" and arrow else "pandas"
@@ -256,6 +263,41 @@ class Reader:
             if c not in set(exclude) and not (is_numeric_dtype(first[c].dtype) or is_time_dtype(first[c].dtype))
         ]
 
+    def _date_formats(self) -> dict[str, tuple[str, int, str]]:
+        """Each ``dates`` column's format, with the first value it was guessed from and that value's row: guessed
+        once from the file's first value, as pandas guesses a block's from the block's first value, so that every
+        block reads its dates the same way. Else a first block holding only days up to 12 is read month first and
+        a later block day first; now a value that does not fit leaves its block's column as text, which
+        :func:`not_dates` explains. A column whose first value gives no format (pandas then reads each value by
+        itself) is left out.
+        """
+        if self.parquet or not self.dates:
+            return {}
+        if self._forms is not None:
+            return dict(self._forms)
+        from pandas.tseries.api import guess_datetime_format
+
+        todo = [str(c) for c in self.dates if c in set(self.columns)]
+        forms: dict[str, tuple[str, int, str]] = {}
+        with open(self.path, "rb") as raw, self._csv_errors():
+            chunks = pd.read_csv(
+                raw, sep=self.sep, compression=self.compression, usecols=todo, index_col=False, dtype=str,
+                keep_default_na=False, chunksize=_GUESS_ROWS,
+            )  # fmt: skip
+            with chunks:
+                for at, chunk in enumerate(chunks):
+                    for name in todo:
+                        present = ~chunk[name].isin(_NOT_A_VALUE).to_numpy()
+                        if present.any():
+                            first = int(present.argmax())
+                            text = chunk[name].iloc[first]
+                            forms[name] = (guess_datetime_format(text) or "", at * _GUESS_ROWS + first, text)
+                    todo = [name for name in todo if name not in forms]
+                    if not todo:
+                        break
+        self._forms = {name: found for name, found in forms.items() if found[0]}
+        return dict(self._forms)
+
     def _chunks(self, columns: list[Hashable] | None = None) -> Iterator[tuple[pd.DataFrame, int]]:
         """The file in chunks of at most ``buffer_rows`` rows, each with the progress it makes."""
         if self.parquet:
@@ -284,6 +326,7 @@ class Reader:
                     **{str(c): [""] for c in self.text if c in wanted},
                 },
                 parse_dates=[str(c) for c in self.dates if c in wanted] or False,
+                date_format={name: form for name, (form, _, _) in self._date_formats().items()} or None,
                 low_memory=False,  # each block's types from the whole block: no DtypeWarning on stderr
             )
             position = 0
@@ -292,7 +335,7 @@ class Reader:
                     chunk = read.drop(columns=dropped) if columns is None and dropped else read
                     for name in (c for c in self.dates if c in chunk.columns):
                         if not is_time_dtype(chunk[name].dtype):  # pandas leaves what it cannot parse as text
-                            raise ValueError(not_dates(chunk[name]))
+                            raise ValueError(not_dates(chunk[name], self._date_formats().get(str(name))))
                     if self.unit == "B":
                         now = raw.tell()
                         yield chunk, now - position
@@ -364,10 +407,14 @@ class Reader:
         return n, sorted_classes(pd.concat(uniques, ignore_index=True) if uniques else pd.Series([], dtype=object))
 
 
-def not_dates(column: pd.Series) -> str:
+def not_dates(column: pd.Series, known: tuple[str, int, str] | None = None) -> str:
     """Why a column named by ``dates`` did not read as dates (pandas leaves such a column as text), and what to do;
-    ``column``'s index is the row of each value in the file (from 0, after the header)."""
+    ``column``'s index is the row of each value in the file (from 0, after the header). ``known`` is the format
+    the file's first value gave (``Reader._date_formats``), with that value's row and text: a later block's
+    values are told apart from it."""
     values = column.dropna().astype(str)
+    if known is not None and known[1] not in values.index:  # the file's first value, in an earlier block
+        values = pd.concat([pd.Series([known[2]], index=[known[1]]), values])
     if values.empty:  # every value missing, and still not dates: say what pandas made of it
         values = pd.Series([f"({column.dtype})"], index=column.index[:1])
     first, row = values.iloc[0], values.index[0]
