@@ -13,15 +13,17 @@ beside the target and renamed into place.
 from __future__ import annotations
 
 import argparse
+import concurrent.futures
 import contextlib
 import errno
 import os
+import queue
 import re
 import signal
 import sys
 import threading
 import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -38,6 +40,8 @@ EXIT_DATA = 1
 EXIT_USAGE = 2
 # Signals that end a run: each removes the unfinished output and exits with 128 + its number, as a shell does.
 _STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP", "SIGQUIT") if hasattr(signal, name))
+# The code of the standard library's locks, queues and pools: a signal is never raised in it (_when_safe).
+_LOCK_CODE = (threading.__file__, queue.__file__, os.path.dirname(concurrent.futures.__file__) + os.sep)
 # errno values that mean the command named a path it cannot use: a usage error, not bad data
 _PATH_ERRORS = frozenset(
     {
@@ -236,16 +240,42 @@ def _stop_signals_raise() -> Iterator[None]:
         yield
         return
 
-    def stop(signum: int, frame: object) -> None:
-        raise Stopped(signum)
-
-    previous = {signum: signal.signal(signum, stop) for signum in _STOP_SIGNALS}
+    previous = {signum: signal.signal(signum, _when_safe(Stopped)) for signum in _STOP_SIGNALS}
     previous[signal.SIGINT] = signal.getsignal(signal.SIGINT)  # put back on the way out
+    alarm = getattr(signal, "SIGALRM", None)  # _when_safe's, if a signal came inside lock code
+    if alarm is not None:
+        previous[alarm] = signal.getsignal(alarm)
     try:
         yield
     finally:
+        if alarm is not None and signal.getsignal(alarm) is not previous[alarm]:
+            signal.setitimer(signal.ITIMER_REAL, 0)
         for signum, handler in previous.items():
             signal.signal(signum, handler)
+
+
+def _when_safe(error: Callable[[int], BaseException]) -> Callable[[int, Any], None]:
+    """A signal handler that raises ``error(signum)`` in the main thread, never inside the standard library's
+    locks, queues and thread pools (``_LOCK_CODE``).
+
+    There, Python can raise it between a lock's acquire and the ``with`` that would release it: an interrupt
+    inside ``with condition:`` left the condition's lock held about half the time (Python 3.11, measured), and
+    a thread pool whose future's lock is held never ends, so the run hung in its cleanup instead of exiting.
+    Inside that code, the signal is put off: SIGALRM, a millisecond later, looks again (a signal sent to the
+    process itself would be handled at once, inside this handler). ``_stop_signals_raise`` puts SIGALRM back.
+    """
+
+    def handler(signum: int, frame: Any) -> None:
+        at = frame
+        while at is not None and hasattr(signal, "setitimer"):
+            if at.f_code.co_filename.startswith(_LOCK_CODE):
+                signal.signal(signal.SIGALRM, lambda _alarm, later: handler(signum, later))
+                signal.setitimer(signal.ITIMER_REAL, 0.001)
+                return
+            at = at.f_back
+        raise error(signum)
+
+    return handler
 
 
 def _same_file(input_path: Path, output: str) -> bool:
@@ -357,7 +387,7 @@ def _interrupt_raises(*modules: str) -> None:
         with contextlib.suppress(ImportError):
             importlib.import_module(name)
     if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGINT, signal.default_int_handler)
+        signal.signal(signal.SIGINT, _when_safe(lambda signum: KeyboardInterrupt()))
 
 
 def write_demo_plot(target: str, alpha: float, seed: int) -> None:
