@@ -38,6 +38,20 @@ def test_help_version_and_usage_errors_load_neither_numpy_nor_pandas() -> None:
     assert loaded == []
 
 
+def test_the_command_allocates_from_the_system_pool_unless_told_otherwise() -> None:
+    # The command's own process (python -m mixupy, the console script) gives Arrow the system allocator, where
+    # the library never changes a user's process: import mixupy leaves pyarrow's own default (mimalloc).
+    env = {k: v for k, v in os.environ.items() if k != "ARROW_DEFAULT_MEMORY_POOL"}
+    env["PYTHONPATH"] = str(ROOT / "src")
+    cases = [("mixupy.__main__", None, "system"), ("mixupy.__main__", "jemalloc", "jemalloc"), ("mixupy", None, "")]
+    for module, chosen, expected in cases:
+        code = f"import {module}, pyarrow; print(pyarrow.default_memory_pool().backend_name)"
+        run_env = env if chosen is None else {**env, "ARROW_DEFAULT_MEMORY_POOL": chosen}
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=run_env, check=True)
+        backend = done.stdout.strip()
+        assert backend == expected if expected else backend != "system", (module, chosen, backend, done.stderr)
+
+
 def test_public_names_resolve() -> None:
     for name in mixupy.__all__:
         assert getattr(mixupy, name) is not None

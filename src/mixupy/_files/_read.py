@@ -293,7 +293,7 @@ class Reader:
                             text = chunk[name].iloc[first]
                             forms[name] = (guess_datetime_format(text) or "", at * _GUESS_ROWS + first, text)
                     todo = [name for name in todo if name not in forms]
-                    if not todo:
+                    if not todo or (at + 1) * _GUESS_ROWS >= self.buffer_rows:  # a first block with no date: an error
                         break
         self._forms = {name: found for name, found in forms.items() if found[0]}
         return dict(self._forms)
