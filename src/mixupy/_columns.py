@@ -36,6 +36,7 @@ from mixupy._validation import (
     check_one_hot_columns,
     check_target_columns,
     column_dtypes,
+    holds_numbers,
     is_text_like,
     is_time_dtype,
 )
@@ -73,7 +74,10 @@ def column_roles(
     dtypes = column_dtypes(data)  # once: data[c].dtype would build a Series per column
     if options.categorical == "auto":
         taken = set(label_columns) | set(keep)
-        categorical: list[Hashable] = [c for c in dtypes if c not in taken and is_text_like(dtypes[c])]
+        # numbers kept as objects (Decimal) are not categories: they are refused below, with the way to mix them
+        categorical: list[Hashable] = [
+            c for c in dtypes if c not in taken and is_text_like(dtypes[c]) and not holds_numbers(data[c])
+        ]
     else:
         categorical = _existing(data, options.categorical, "categorical")
     named: dict[str, list[Hashable]] = {"labels": label_columns, "keep": keep, "categorical": categorical}

@@ -105,7 +105,9 @@ def mixup(
         of its sources (see ``categorical_mode``); the column keeps its dtype,
         a ``category`` its categories. ``"auto"`` takes every non-numeric column
         that no other option names (datetime and timedelta columns are numbers
-        in time, not categories). Missing values are carried like any category.
+        in time, not categories; an object column of numbers, such as
+        ``Decimal``, is refused: convert it). Missing values are carried like
+        any category.
     categorical_mode : {"dominant", "random"}, default "dominant"
         "dominant": the category of the source with the larger weight (the first
         on a tie), as SMOTENC takes the most frequent. "random": the first

@@ -25,6 +25,7 @@ from mixupy._validation import (
     check_frame,
     check_numeric_columns,
     check_positive_int,
+    holds_numbers,
     is_numeric_dtype,
 )
 
@@ -401,7 +402,7 @@ def _split_categorical(X: Any, categorical: Any) -> tuple[Any, Any] | None:
     if isinstance(X, pd.DataFrame):
         frame = check_frame(X, "X")
         if isinstance(categorical, str) and categorical == "auto":
-            names = [c for c, dtype in frame.dtypes.items() if not is_numeric_dtype(dtype)]
+            names = [c for c, d in frame.dtypes.items() if not (is_numeric_dtype(d) or holds_numbers(frame[c]))]
         else:
             names = list(check_names(categorical, "categorical"))
             missing = [c for c in names if c not in frame.columns]

@@ -177,9 +177,10 @@ class NonNumericColumnsError(TypeError):
         detail: str = "",
         dates: Sequence[Hashable] = (),
         options: Sequence[str] = ("categorical", "keep", "labels", "dates"),
+        numbers: Sequence[Hashable] = (),
     ) -> None:
         self.name, self.columns, self.detail, self.dates = name, dict(columns), detail, list(dates)
-        self.options = tuple(options)
+        self.options, self.numbers = tuple(options), list(numbers)
         super().__init__(self.describe(terms))
 
     def describe(self, terms: str) -> str:
@@ -191,6 +192,12 @@ class NonNumericColumnsError(TypeError):
         dates = self.dates if "dates" in self.options else []
         text = [c for c in text if c not in dates]
         ways = [f"{words['dates'].format(_names(dates, terms))} to mix the dates in time"] if dates else []
+        if self.numbers:  # Python number objects (Decimal, from a database), which pandas keeps as object
+            one = len(self.numbers) == 1
+            numbers = ", ".join(f"{self.name}[{c!r}].astype(float)" for c in self.numbers)
+            held = "it holds" if one else "they hold"
+            ways.append(f"{numbers} to mix {'it' if one else 'them'} as numbers")
+            ways[-1] += f" ({held} number objects, such as Decimal)"
         if text and "categorical" in self.options:
             ways.append(f"{words['categorical'].format(_names(text, terms))} to give each new row the category of")
             ways[-1] += " its dominant source"
@@ -228,7 +235,20 @@ def check_numeric_columns(
         dates = [
             c for c in bad if not is_time_dtype(dtypes[c]) and _looks_like_a_date(next(iter(data[c].dropna()), None))
         ]
-        raise NonNumericColumnsError(name, bad, dates=dates, options=options)
+        numbers = [c for c in bad if holds_numbers(data[c])]
+        raise NonNumericColumnsError(name, bad, dates=dates, options=options, numbers=numbers)
+
+
+#: What :func:`pandas.api.types.infer_dtype` says of an object column that holds numbers only.
+_NUMBER_KINDS = frozenset({"decimal", "integer", "floating", "mixed-integer-float"})
+
+
+def holds_numbers(column: pd.Series) -> bool:
+    """True for an object column whose values (missing ones aside) are all Python numbers, such as the
+    ``Decimal`` values a database driver gives: numbers to convert, not categories."""
+    if column.dtype != object:
+        return False
+    return pd.api.types.infer_dtype(column, skipna=True) in _NUMBER_KINDS
 
 
 def check_one_hot_columns(data: pd.DataFrame, columns: Sequence[Hashable]) -> None:
