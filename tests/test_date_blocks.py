@@ -7,6 +7,7 @@ error: two readings of one column in one output.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -73,3 +74,47 @@ def test_a_missing_first_value_guesses_from_the_next_and_iso_dates_with_offsets_
         "2020-03-02 10:30:00+01:00",
         "2020-03-03 00:00:00+01:00",
     ]
+
+
+@pytest.mark.parametrize("buffer_rows", [1000, 5])
+def test_date_format_reads_day_first_dates_that_the_guess_reads_month_first(tmp_path: Path, buffer_rows: int) -> None:
+    days = [*range(1, 13), *range(13, 25)]  # the first value, 01/03/2020, reads both ways: the guess says month first
+    source = _write(tmp_path / "d.csv", days)
+    out = tmp_path / "out.csv"
+    mixupy.mixup_file(
+        source, out, dates="when", date_format="%d/%m/%Y", concat=True, random_state=0, buffer_rows=buffer_rows
+    )  # no warning: nothing is guessed
+    back = pd.to_datetime(pd.read_csv(out)["when"], format="ISO8601")
+    assert back.iloc[: len(days)].tolist() == [pd.Timestamp(f"2020-03-{day:02d}") for day in days]
+
+
+def test_a_value_that_does_not_fit_the_date_format_is_named_with_it(tmp_path: Path) -> None:
+    source = _write(tmp_path / "d.csv", [*range(1, 13), *range(13, 25)])
+    with pytest.raises(ValueError, match=r"'13/03/2020' at row 12 does not fit the `date_format` '%m/%d/%Y'"):
+        mixupy.mixup_file(source, tmp_path / "out.csv", dates="when", date_format="%m/%d/%Y", buffer_rows=5)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["d.csv"]
+
+
+@pytest.mark.parametrize(
+    ("date_format", "dates", "error", "words"),
+    [
+        (31, "when", TypeError, "must be a string such as '%d/%m/%Y'"),
+        ("dmy", "when", ValueError, "holds no % directive"),
+        ("%d/%m/%Y", None, ValueError, "`dates` names none"),
+    ],
+)
+def test_a_bad_date_format_is_refused_before_the_file_is_read(
+    tmp_path: Path, date_format: object, dates: str | None, error: type[Exception], words: str
+) -> None:
+    source = _write(tmp_path / "d.csv", [1, 2, 3])
+    with pytest.raises(error, match=re.escape(words)):
+        mixupy.mixup_file(source, tmp_path / "out.csv", dates=dates, date_format=date_format)  # type: ignore[arg-type]
+
+
+def test_the_command_names_the_flag(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    source = _write(tmp_path / "d.csv", [1, 2, 13])
+    out = tmp_path / "out.csv"
+    assert main(["augment", str(source), "-o", str(out), "--date-format", "%d/%m/%Y"]) == 2
+    assert "--date-format says how the --dates columns are written: add --dates" in capsys.readouterr().err
+    assert main(["augment", str(source), "-o", str(out), "--dates", "when", "--date-format", "%d/%m/%Y"]) == 0
+    assert pd.read_csv(out).shape == (3, 2)

@@ -153,13 +153,7 @@ def _add_augment(sub: Any) -> None:
         "--keep", type=_args.names, default=None, metavar="COLUMNS", help="columns carried unmixed (an id, a group)"
     )
     _add_pairing(aug)
-    aug.add_argument("--drop", type=_args.names, default=None, metavar="COLUMNS", help="columns left out of the output")
-    aug.add_argument(
-        "--dates", type=_args.names, default=None, metavar="COLUMNS", help="columns to read as dates, mixed in time"
-    )
-    aug.add_argument(
-        "--sep", type=_args.sep, default=",", help="the CSV field separator, of the input and the output (default ,)"
-    )
+    _add_reading(aug)
     aug.add_argument(
         "--seed", type=_args.seed, default=None, help="random seed (an integer >= 0) for a reproducible result"
     )
@@ -182,6 +176,24 @@ def _add_augment(sub: Any) -> None:
         action=argparse.BooleanOptionalAction,
         default=None,
         help="progress bar on standard error (default: when it is a terminal and tqdm is installed)",
+    )
+
+
+def _add_reading(aug: Any) -> None:
+    """The options of ``augment`` that say how the input is read: columns left out, dates, the separator."""
+    aug.add_argument("--drop", type=_args.names, default=None, metavar="COLUMNS", help="columns left out of the output")
+    aug.add_argument(
+        "--dates", type=_args.names, default=None, metavar="COLUMNS", help="columns to read as dates, mixed in time"
+    )
+    aug.add_argument(
+        "--date-format",
+        default=None,
+        metavar="FORMAT",
+        help="how the --dates columns are written, as strftime writes it ('%%d/%%m/%%Y %%H:%%M' for day first); "
+        "default: guessed from each column's first value, month first when that reads both ways",
+    )
+    aug.add_argument(
+        "--sep", type=_args.sep, default=",", help="the CSV field separator, of the input and the output (default ,)"
     )
 
 
@@ -303,6 +315,8 @@ def _check_options(args: argparse.Namespace) -> None:
         option = "--within-class" if args.within_class else "--label-mode dominant"
         msg = f"{option} keeps each row's class exactly, so it needs the class column: add --labels COLUMN"
         raise UsageError(msg)
+    if args.date_format is not None and args.dates is None:
+        raise UsageError("--date-format says how the --dates columns are written: add --dates COLUMNS")
     if args.pairing == "target" and args.target is None:
         msg = "--pairing target pairs rows by the distance between their targets: add --target COLUMN"
         raise UsageError(msg)
@@ -361,6 +375,7 @@ def run_augment(args: argparse.Namespace) -> None:
             k_neighbors=5 if args.k_neighbors is None else args.k_neighbors,
             drop=args.drop,
             dates=args.dates,
+            date_format=args.date_format,
             sep=args.sep,
             random_state=args.seed,
             buffer_rows=args.buffer_rows,
@@ -484,6 +499,7 @@ _FLAGS = MappingProxyType(
         "k_neighbors": "--k-neighbors",
         "drop": "--drop",
         "dates": "--dates",
+        "date_format": "--date-format",
         "sep": "--sep",
         "alpha": "--alpha",
         "batch_size": "--rows",

@@ -60,6 +60,7 @@ from mixupy._validation import (
     check_block_numeric,
     check_bool,
     check_choice,
+    check_date_format,
     check_frame,
     check_positive_int,
     column_dtypes,
@@ -88,6 +89,7 @@ def mixup_file(
     k_neighbors: int = 5,
     drop: Hashable | Sequence[Hashable] | None = None,
     dates: Hashable | Sequence[Hashable] | None = None,
+    date_format: str | None = None,
     sep: str = ",",
     random_state: int | np.random.Generator | None = None,
     buffer_rows: int = DEFAULT_BUFFER_ROWS,
@@ -134,6 +136,11 @@ def mixup_file(
         then mixed as points in time, as :func:`mixupy.mixup` mixes datetimes.
         Each column's format is guessed once, from its first value in the file,
         and every block is read by it: a value that does not fit is an error.
+    date_format : str, optional
+        How the ``dates`` columns are written, as :meth:`datetime.strftime`
+        writes it (``"%d/%m/%Y"`` for day first): every value must fit it.
+        None guesses it from each column's first value, month first when
+        that value reads both ways (``05/03/2024``).
     sep : str, default ","
         The CSV field separator, of the input and of the output. A file that
         reads as one column whose name holds ``;``, a tab, ``|`` or ``,`` is an
@@ -206,7 +213,9 @@ def mixup_file(
     source = check_source(source)
     options = MixOptions.from_arguments(locals())  # every option of the call, checked once
     engine = csv_engine(check_choice(engine, "engine", CSV_ENGINES))
-    reading = {"sep": sep, "dates": check_names(dates, "dates"), "drop": check_names(drop, "drop"), "engine": engine}
+    reading: dict[str, Any] = {"sep": sep, "dates": check_names(dates, "dates"), "drop": check_names(drop, "drop")}
+    reading["engine"] = engine
+    reading["date_format"] = check_date_format(date_format, reading["dates"])
     options = options.pair_by(target_columns, pairing, bandwidth, k_neighbors, name="target_columns")
     rng = random_source(random_state)
     buffer_rows = check_positive_int(buffer_rows, "buffer_rows")

@@ -195,6 +195,7 @@ class Reader:
         sep: str = ",",
         text: Sequence[Hashable] = (),
         dates: Sequence[Hashable] = (),
+        date_format: str | None = None,
         drop: Sequence[Hashable] = (),
         engine: str = "pandas",
     ) -> None:
@@ -226,6 +227,7 @@ class Reader:
             msg = f"`drop` names every column of {path}: {list(drop)}; leave at least one column to mix."
             raise OptionConflictError(msg)
         self.text, self.dates = [c for c in text if c in self.columns], list(dates)
+        self.date_format = date_format  # the user's, for every dates column; else guessed per column
         self._forms: dict[str, tuple[str, int, str]] | None = None  # by _date_formats, once
         # pyarrow reads what it can stream from a regular file; dates and other compressions are pandas'
         arrow = not self.parquet and path.is_file() and not self.dates and self.compression in ARROW_COMPRESSIONS
@@ -269,7 +271,7 @@ class Reader:
         block reads its dates the same way. Else a first block holding only days up to 12 is read month first and
         a later block day first; now a value that does not fit leaves its block's column as text, which
         :func:`not_dates` explains. A column whose first value gives no format (pandas then reads each value by
-        itself) is left out.
+        itself) is left out. With the user's ``date_format``, it is every column's, and nothing is guessed.
         """
         if self.parquet or not self.dates:
             return {}
@@ -291,7 +293,8 @@ class Reader:
                         if present.any():
                             first = int(present.argmax())
                             text = chunk[name].iloc[first]
-                            forms[name] = (guess_datetime_format(text) or "", at * _GUESS_ROWS + first, text)
+                            form = self.date_format or guess_datetime_format(text) or ""
+                            forms[name] = (form, at * _GUESS_ROWS + first, text)
                     todo = [name for name in todo if name not in forms]
                     if not todo or (at + 1) * _GUESS_ROWS >= self.buffer_rows:  # a first block with no date: an error
                         break
@@ -326,7 +329,7 @@ class Reader:
                     **{str(c): [""] for c in self.text if c in wanted},
                 },
                 parse_dates=[str(c) for c in self.dates if c in wanted] or False,
-                date_format={name: form for name, (form, _, _) in self._date_formats().items()} or None,
+                date_format=self.date_format or {n: form for n, (form, _, _) in self._date_formats().items()} or None,
                 low_memory=False,  # each block's types from the whole block: no DtypeWarning on stderr
             )
             position = 0
@@ -335,7 +338,8 @@ class Reader:
                     chunk = read.drop(columns=dropped) if columns is None and dropped else read
                     for name in (c for c in self.dates if c in chunk.columns):
                         if not is_time_dtype(chunk[name].dtype):  # pandas leaves what it cannot parse as text
-                            raise ValueError(not_dates(chunk[name], self._date_formats().get(str(name))))
+                            known = self._date_formats().get(str(name))
+                            raise ValueError(not_dates(chunk[name], known, given=self.date_format is not None))
                     if self.unit == "B":
                         now = raw.tell()
                         yield chunk, now - position
@@ -407,11 +411,11 @@ class Reader:
         return n, sorted_classes(pd.concat(uniques, ignore_index=True) if uniques else pd.Series([], dtype=object))
 
 
-def not_dates(column: pd.Series, known: tuple[str, int, str] | None = None) -> str:
+def not_dates(column: pd.Series, known: tuple[str, int, str] | None = None, *, given: bool = False) -> str:
     """Why a column named by ``dates`` did not read as dates (pandas leaves such a column as text), and what to do;
     ``column``'s index is the row of each value in the file (from 0, after the header). ``known`` is the format
-    the file's first value gave (``Reader._date_formats``), with that value's row and text: a later block's
-    values are told apart from it."""
+    the file's first value gave (``Reader._date_formats``), or the user's (``given``), with that value's row and
+    text: a later block's values are told apart from it."""
     values = column.dropna().astype(str)
     if known is not None and known[1] not in values.index:  # the file's first value, in an earlier block
         values = pd.concat([pd.Series([known[2]], index=[known[1]]), values])
@@ -432,23 +436,27 @@ def not_dates(column: pd.Series, known: tuple[str, int, str] | None = None) -> s
     elif (forms != forms.iloc[0]).any():
         at = _first_row(forms != forms.iloc[0])
         why = f"{first!r} at row {row} and {values[at]!r} at row {at} are written in different formats"
-    elif (misfit := _misfits(values, first)) is not None:  # one form, read two ways: 05/03/2024, 13/03/2024
+    elif (misfit := _misfits(values, first, known[0] if known else None)) is not None:  # 05/03/2024, 13/03/2024
         at, form = misfit
         why = f"{first!r} at row {row} reads as {form}, which {values[at]!r} at row {at} does not fit (day first?)"
+        if given:
+            why = f"{values[at]!r} at row {at} does not fit the `date_format` {form!r}"
     else:
         why = f"pandas reads it as {column.dtype}, starting with {first!r} at row {row}"
     return (
-        f"`dates` column {column.name!r} does not read as dates: {why}. Hint: write its dates in one format with "
-        "one UTC offset (ISO 8601, such as 2024-03-01T09:00:00Z), or name the column in `keep` instead of "
-        "`dates` to carry it unmixed."
+        f"`dates` column {column.name!r} does not read as dates: {why}. Hint: "
+        + ("" if given else "give the format they are written in, such as date_format='%d/%m/%Y' for day first; ")
+        + "write its dates in one format with one UTC offset (ISO 8601, such as 2024-03-01T09:00:00Z), or name the "
+        "column in `keep` instead of `dates` to carry it unmixed."
     )
 
 
-def _misfits(values: pd.Series, first: str) -> tuple[Any, str] | None:
-    """The first of ``values`` that the format pandas guesses from ``first`` does not fit, with that format."""
+def _misfits(values: pd.Series, first: str, form: str | None = None) -> tuple[Any, str] | None:
+    """The first of ``values`` that ``form`` (by default the format pandas guesses from ``first``) does not fit,
+    with that format."""
     from pandas.tseries.api import guess_datetime_format
 
-    form = guess_datetime_format(first)
+    form = form or guess_datetime_format(first)
     if form is None:
         return None
     misfit = pd.to_datetime(values, format=form, errors="coerce").isna()

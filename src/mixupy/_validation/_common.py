@@ -220,3 +220,24 @@ def check_probability(value: Any, name: str) -> float:
         msg = f"`{name}` must be a probability in [0, 1]; got {value!r}."
         raise ValueError(msg)
     return float(value)
+
+
+def check_date_format(date_format: Any, dates: Sequence[Hashable]) -> str | None:
+    """``date_format``: None, or a :meth:`datetime.strftime` format (with at least one ``%`` directive) for the
+    columns that ``dates`` names, which must name some."""
+    if date_format is None:
+        return None
+    if not isinstance(date_format, str):
+        msg = "`date_format` must be a string such as '%d/%m/%Y', how the `dates` columns are written; got "
+        msg += f"{date_format!r}."
+        raise TypeError(msg)
+    if "%" not in date_format:
+        msg = (
+            f"`date_format` is a strftime format, such as '%d/%m/%Y' or '%Y-%m-%d %H:%M', how the `dates` columns "
+            f"are written; {date_format!r} holds no % directive."
+        )
+        raise ValueError(msg)
+    if not dates:
+        msg = "`date_format` says how the `dates` columns are written, and `dates` names none: name them in `dates`."
+        raise OptionConflictError(msg)
+    return date_format
