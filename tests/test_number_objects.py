@@ -7,12 +7,14 @@ message for a column of them named only categorical=, keep= and drop=, never the
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
 import mixupy
+from mixupy.cli import main
 
 
 def _prices() -> pd.DataFrame:
@@ -67,3 +69,18 @@ def test_a_column_of_numbers_and_text_is_not_called_numbers() -> None:
     assert "astype(float)" not in str(info.value)
     out = mixupy.mixup(data, categorical="auto", random_state=0)  # text among them: a category, as before
     assert set(out["price"]) <= set(data["price"])
+
+
+@pytest.mark.parametrize("engine", ["pyarrow", "pandas"])
+def test_a_file_integer_beyond_64_bits_is_named_with_its_row_and_the_way_to_mix_it(
+    tmp_path: Path, engine: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path
+    (folder / "big.csv").write_text("x,y\n1,2\n99999999999999999999999,3\n4,5\n")
+    code = main(["augment", str(folder / "big.csv"), "-o", str(folder / "out.csv"), "--engine", engine])
+    assert code == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1, err
+    assert "'x' holds 99999999999999999999999 at row 1, an integer too large for 64 bits" in err[0]
+    assert "(99999999999999999999999.0)" in err[0]
+    assert sorted(p.name for p in folder.iterdir()) == ["big.csv"]

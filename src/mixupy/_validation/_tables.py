@@ -459,6 +459,12 @@ def check_block_numeric(
             header += value == str(name)
             if _looks_like_a_date(value):
                 dates.append(name)
+        elif (huge := np.flatnonzero((as_numbers.abs() >= 2.0**63).to_numpy())).size:  # ints pandas keeps as objects
+            value = series.iloc[int(huge[0])]
+            details.append(
+                f"{name!r} holds {value!r} at row {first_row + int(huge[0])}, an integer too large for 64 bits, "
+                f"which pandas keeps as a Python object: write it as a decimal number ({value!r}.0) to mix it as a float"
+            )
     if bad:
         where = f" ({'; '.join(details)})" if details else ""
         earlier = "; the rows before held numbers there" if first_row and details else ""
