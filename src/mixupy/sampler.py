@@ -279,6 +279,8 @@ class MixupSampler(BaseOverSampler):
         targets = [
             (int(np.searchsorted(classes, c)), int(n_new)) for c, n_new in self.sampling_strategy_.items() if n_new > 0
         ]
+        self._draw_: _draw.Draw | None = None  # this call's draw only, never the rows a previous fit drew
+        self._pick_: np.ndarray | None = None
         if not targets:
             return X, y
         if self.pairing == "neighbors":
@@ -421,4 +423,25 @@ def _split_categorical(X: Any, categorical: Any) -> tuple[Any, Any] | None:
         msg = f"`categorical` positions must be columns of the 2-D `X`; got {positions} for shape {array.shape}."
         raise ValueError(msg)
     rest = [c for c in range(array.shape[1]) if c not in set(positions)]
-    return array[:, rest].astype(np.float64), pd.DataFrame(array[:, positions], columns=positions)
+    return _numbers(array, rest, positions), pd.DataFrame(array[:, positions], columns=positions)
+
+
+def _numbers(array: np.ndarray, rest: list[int], positions: list[int]) -> np.ndarray:
+    """The columns ``rest`` of an object array as float64, or a message naming those that hold no numbers."""
+    try:
+        return array[:, rest].astype(np.float64)
+    except (TypeError, ValueError):
+        bad = [c for c in rest if not _converts(array[:, c])]
+        msg = (
+            f"`X` holds values that are not numbers in column(s) {bad}, which `categorical`={positions} does not "
+            f"list; mixup interpolates every other column. Hint: categorical={sorted({*positions, *bad})}."
+        )
+        raise TypeError(msg) from None
+
+
+def _converts(column: np.ndarray) -> bool:
+    try:
+        column.astype(np.float64)
+    except (TypeError, ValueError):
+        return False
+    return True
