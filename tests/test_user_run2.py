@@ -3,10 +3,13 @@ polars and pyarrow tables and the torch CPU path, on palmerpenguins and scikit-l
 
 from __future__ import annotations
 
+from typing import Any
+
+import numpy as np
 import pandas as pd
 import pytest
 
-from mixupy import MixupSampler
+from mixupy import MixupSampler, expand_soft_labels, mixup_lagged, mixup_timeseries
 
 palmerpenguins = pytest.importorskip("palmerpenguins")
 
@@ -47,3 +50,53 @@ def test_sampler_names_the_text_columns_categorical_positions_leave_out() -> Non
     expected = r"not numbers in column\(s\) \[5\], which `categorical`=\[0\] .*categorical=\[0, 5\]"
     with pytest.raises(TypeError, match=expected):
         MixupSampler(categorical=[0], random_state=0).fit_resample(X, y)
+
+
+def _stock_panel() -> pd.DataFrame:
+    """Three tickers by month, with a text sector per ticker (as matplotlib's sample Stocks.csv, melted)."""
+    months = pd.date_range("1990-01-01", periods=6, freq="MS", tz="America/New_York")
+    return pd.DataFrame(
+        {
+            "Date": np.tile(months, 3),
+            "ticker": np.repeat(["IBM", "MSFT", "^GSPC"], 6),
+            "price": np.linspace(10.0, 40.0, 18),
+            "sector": np.repeat(["hw", "sw", "idx"], 6),
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    ("call", "where", "ways"),
+    [
+        (lambda d: mixup_timeseries(d, id_col="ticker", time_col="Date"), "among the value_cols", "labels='sector'"),
+        (
+            lambda d: mixup_timeseries(d, id_col="ticker", time_col="Date", value_cols="price", static_cols="sector"),
+            "among the static_cols",
+            "labels='sector'",
+        ),
+        (
+            lambda d: mixup_lagged(d, id_col="ticker", time_col="Date", time_diff=1),
+            "among the value_cols (by default every column but id_col and time_col; the columns value_cols leaves "
+            "out are copied",
+            "",
+        ),
+    ],
+)
+def test_time_series_text_columns_are_refused_with_their_own_options(call: Any, where: str, ways: str) -> None:
+    """A text column among the series' values was refused with mixup()'s hint: categorical= and keep= (parameters
+    neither function has) and "value_cols.drop(columns=...)" (value_cols is no frame)."""
+    with pytest.raises(TypeError) as caught:
+        call(_stock_panel())
+    message = str(caught.value)
+    assert message.startswith(f"`data` has non-numeric columns: 'sector' (str), {where}")
+    assert "Hint: data.drop(columns=['sector']) to leave them out" in message
+    assert "categorical=" not in message and "keep=" not in message
+    assert ways in message if ways else "labels=" not in message
+
+
+def test_soft_label_text_columns_offer_no_mixup_options() -> None:
+    """expand_soft_labels(X, Y) with a text column in Y offered categorical=, keep= and labels=, none of which it
+    takes."""
+    with pytest.raises(TypeError) as caught:
+        expand_soft_labels(pd.DataFrame({"x": [1.0, 2.0]}), pd.DataFrame({"a": ["x", "y"]}))
+    assert str(caught.value).endswith("Hint: Y.drop(columns=['a']) to leave them out.")

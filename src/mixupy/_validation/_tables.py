@@ -213,12 +213,13 @@ def check_numeric_columns(
     times: bool = False,
     dtypes: dict[Hashable, Any] | None = None,
     options: Sequence[str] = ("categorical", "keep", "labels", "dates"),
+    detail: str = "",
 ) -> None:
     """Raise :class:`NonNumericColumnsError` listing every column whose dtype is not bool, integer or float.
 
     ``times=True`` also accepts datetime and timedelta columns, which :func:`mixupy.mixup` mixes as points in time.
-    ``dtypes``: :func:`column_dtypes` of ``data``, when the caller has read them already. ``options``: see
-    :class:`NonNumericColumnsError`.
+    ``dtypes``: :func:`column_dtypes` of ``data``, when the caller has read them already. ``options`` and
+    ``detail`` (said after the columns): see :class:`NonNumericColumnsError`.
     """
     dtypes = column_dtypes(data) if dtypes is None else dtypes
     bad = {
@@ -228,7 +229,7 @@ def check_numeric_columns(
         dates = [
             c for c in bad if not is_time_dtype(dtypes[c]) and _looks_like_a_date(next(iter(data[c].dropna()), None))
         ]
-        raise NonNumericColumnsError(name, bad, dates=dates, options=options)
+        raise NonNumericColumnsError(name, bad, dates=dates, options=options, detail=detail)
 
 
 def check_one_hot_columns(data: pd.DataFrame, columns: Sequence[Hashable]) -> None:
@@ -367,7 +368,7 @@ def check_soft_labels(Y: Any, classes: Any) -> tuple[np.ndarray, np.ndarray]:
     """
     if isinstance(Y, pd.DataFrame):
         columns: list[Hashable] = list(Y.columns)
-        check_numeric_columns(Y, columns, "Y")
+        check_numeric_columns(Y, columns, "Y", options=())  # no categorical=, keep= or labels= here
         if not columns or len(Y) == 0:
             msg = f"`Y` must have at least one row and one column; got shape {Y.shape}."
             raise ValueError(msg)
