@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from mixupy import MixupSampler, expand_soft_labels, mixup_lagged, mixup_timeseries
+from mixupy import MixupRegressionSampler, MixupSampler, expand_soft_labels, mixup_lagged, mixup_timeseries
 
 palmerpenguins = pytest.importorskip("palmerpenguins")
 
@@ -100,3 +100,33 @@ def test_soft_label_text_columns_offer_no_mixup_options() -> None:
     with pytest.raises(TypeError) as caught:
         expand_soft_labels(pd.DataFrame({"x": [1.0, 2.0]}), pd.DataFrame({"a": ["x", "y"]}))
     assert str(caught.value).endswith("Hint: Y.drop(columns=['a']) to leave them out.")
+
+
+@pytest.mark.parametrize("x_kind", ["pandas", "numpy", "polars"])
+@pytest.mark.parametrize("y_kind", ["polars frame", "polars series", "pyarrow table", "pyarrow array"])
+def test_samplers_return_polars_and_pyarrow_labels_in_their_kind(x_kind: str, y_kind: str) -> None:
+    """A one-column polars DataFrame ``y`` failed deep inside pandas ("Field elements must be 2- or 3-tuples, got
+    'String'"), and beside a pandas or NumPy ``X`` a polars Series came back as pandas, a pyarrow array as NumPy."""
+    pl = pytest.importorskip("polars")
+    pa = pytest.importorskip("pyarrow")
+    data = _penguins()
+    X, y = data[["bill_length_mm", "bill_depth_mm"]], data["species"]
+    given_x = {"pandas": X, "numpy": X.to_numpy(), "polars": pl.from_pandas(X)}[x_kind]
+    make = {
+        "polars frame": lambda s: pl.from_pandas(s.to_frame()),
+        "polars series": pl.from_pandas,
+        "pyarrow table": lambda s: pa.table({s.name: pa.array(s)}),
+        "pyarrow array": pa.array,
+    }[y_kind]
+    expected_x, expected_y = MixupSampler(random_state=0).fit_resample(X, y)
+    X_res, y_res = MixupSampler(random_state=0).fit_resample(given_x, make(y))
+    assert type(X_res) is type(given_x)
+    assert np.array_equal(np.asarray(X_res), expected_x.to_numpy())
+    assert type(y_res) is type(make(y))
+    back = y_res.to_pandas()
+    assert (back.iloc[:, 0] if isinstance(back, pd.DataFrame) else back).tolist() == expected_y.tolist()
+    targets = pl.DataFrame({"mass": data["body_mass_g"].astype(int), "flipper": data["flipper_length_mm"]})
+    _, mixed = MixupRegressionSampler(random_state=0).fit_resample(given_x, targets)
+    _, pandas_mixed = MixupRegressionSampler(random_state=0).fit_resample(X, targets.to_pandas())
+    assert isinstance(mixed, pl.DataFrame) and mixed.schema == pl.Schema({"mass": pl.Float64, "flipper": pl.Float64})
+    assert np.array_equal(mixed.to_numpy(), pandas_mixed.to_numpy())

@@ -17,7 +17,7 @@ from imblearn.over_sampling.base import BaseOverSampler
 from sklearn.utils.multiclass import type_of_target
 
 from mixupy import _apply, _draw
-from mixupy._frames import resample_on_pandas, table_kind
+from mixupy._frames import resample_on_pandas, resampled_on_pandas
 from mixupy._options import check_names, random_source
 from mixupy._validation import (
     check_alpha,
@@ -223,7 +223,7 @@ class MixupSampler(BaseOverSampler):
         y_resampled : same kind as ``y``, shape (n_samples_new,)
             Their class labels.
         """
-        if table_kind(X) is not None:  # a polars or pyarrow table: resampled as pandas, returned in its kind
+        if resampled_on_pandas(X, y):  # a polars or pyarrow X or y: resampled as pandas, returned in its kind
             return cast(tuple[Any, Any], resample_on_pandas(self.fit_resample, X, y, params))
         self._checked()
         split = _split_categorical(X, self.categorical)
