@@ -130,3 +130,12 @@ def test_samplers_return_polars_and_pyarrow_labels_in_their_kind(x_kind: str, y_
     _, pandas_mixed = MixupRegressionSampler(random_state=0).fit_resample(X, targets.to_pandas())
     assert isinstance(mixed, pl.DataFrame) and mixed.schema == pl.Schema({"mass": pl.Float64, "flipper": pl.Float64})
     assert np.array_equal(mixed.to_numpy(), pandas_mixed.to_numpy())
+
+
+def test_sampler_names_labels_of_types_that_do_not_sort() -> None:
+    """Labels of two types (a column of codes where some were read as numbers) failed in NumPy's sort with a bare
+    "'<' not supported between instances of 'int' and 'str'"; mixup(df, labels=...) takes them."""
+    data = _penguins()
+    y = data["species"].astype(object).where(data["species"] != "Gentoo", 3)
+    with pytest.raises(TypeError, match=r"`y` holds labels of types that cannot be sorted into classes \(int, str\)"):
+        MixupSampler(random_state=0).fit_resample(data[["bill_length_mm", "bill_depth_mm"]], y)

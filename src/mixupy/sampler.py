@@ -369,7 +369,15 @@ def _check_pair(X: Any, y: Any) -> None:
             "or give them a class of their own."
         )
         raise ValueError(msg)
-    kind = type_of_target(y)
+    try:
+        kind = type_of_target(y)
+    except TypeError as error:  # scikit-learn sorts the classes: labels of types that do not compare
+        kinds = sorted({type(v).__name__ for v in np.asarray(labels, dtype=object).ravel()})
+        msg = (
+            f"`y` holds labels of types that cannot be sorted into classes ({', '.join(kinds)}): {error}. "
+            "Hint: give every label one type, e.g. y.astype(str)."
+        )
+        raise TypeError(msg) from None
     if kind.startswith("continuous"):
         msg = (
             f"Unknown label type: `y` holds continuous values ({kind}); MixupSampler over-samples classes. "
