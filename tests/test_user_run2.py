@@ -139,3 +139,15 @@ def test_sampler_names_labels_of_types_that_do_not_sort() -> None:
     y = data["species"].astype(object).where(data["species"] != "Gentoo", 3)
     with pytest.raises(TypeError, match=r"`y` holds labels of types that cannot be sorted into classes \(int, str\)"):
         MixupSampler(random_state=0).fit_resample(data[["bill_length_mm", "bill_depth_mm"]], y)
+
+
+@pytest.mark.parametrize("as_array", [False, True])
+def test_sampler_says_when_categorical_leaves_nothing_to_mix(as_array: bool) -> None:
+    """Categories alone (island and sex) were refused with "`X` must have at least one row and one column; got
+    shape (333, 0)", about a table of two columns."""
+    data = _penguins()
+    X = data[["island", "sex"]]
+    given = X.to_numpy() if as_array else X
+    categorical = [0, 1] if as_array else "auto"
+    with pytest.raises(ValueError, match=r"`categorical` takes every column of `X` \(.*\): mixup needs at least one"):
+        MixupSampler(categorical=categorical, random_state=0).fit_resample(given, data["species"])

@@ -418,6 +418,7 @@ def _split_categorical(X: Any, categorical: Any) -> tuple[Any, Any] | None:
             if missing:
                 msg = f"`categorical` names columns that are not in `X`: {missing}. Columns are: {list(X.columns)}."
                 raise ValueError(msg)
+        _check_some_left(names, frame.shape[1])
         return frame.drop(columns=names), frame[names]
     if scipy.sparse.issparse(X) or isinstance(categorical, str):
         msg = (
@@ -430,8 +431,19 @@ def _split_categorical(X: Any, categorical: Any) -> tuple[Any, Any] | None:
     if array.ndim != 2 or any(not 0 <= p < array.shape[1] for p in positions):
         msg = f"`categorical` positions must be columns of the 2-D `X`; got {positions} for shape {array.shape}."
         raise ValueError(msg)
+    _check_some_left(positions, array.shape[1])
     rest = [c for c in range(array.shape[1]) if c not in set(positions)]
     return _numbers(array, rest, positions), pd.DataFrame(array[:, positions], columns=positions)
+
+
+def _check_some_left(categorical: list[Any], n_columns: int) -> None:
+    """``categorical`` must leave a column to interpolate (and to find partners by)."""
+    if categorical and len(set(categorical)) == n_columns:
+        msg = (
+            f"`categorical` takes every column of `X` ({categorical}): mixup needs at least one numeric column to "
+            "interpolate. Hint: imblearn.over_sampling.RandomOverSampler copies rows of categories alone."
+        )
+        raise ValueError(msg)
 
 
 def _numbers(array: np.ndarray, rest: list[int], positions: list[int]) -> np.ndarray:
