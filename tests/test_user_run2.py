@@ -151,3 +151,29 @@ def test_sampler_says_when_categorical_leaves_nothing_to_mix(as_array: bool) -> 
     categorical = [0, 1] if as_array else "auto"
     with pytest.raises(ValueError, match=r"`categorical` takes every column of `X` \(.*\): mixup needs at least one"):
         MixupSampler(categorical=categorical, random_state=0).fit_resample(given, data["species"])
+
+
+def test_sampler_with_categories_records_every_feature_and_fits() -> None:
+    """With categorical=, fit() refused the text columns with the hint to pass categorical=[...] (passed already),
+    and fit_resample recorded the numeric part as the features seen: n_features_in_ 5 of 7, and a pipeline's
+    feature_names_in_ without 'island' and 'sex'."""
+    from imblearn.pipeline import make_pipeline
+    from sklearn.compose import make_column_transformer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.preprocessing import OneHotEncoder, StandardScaler
+
+    data = _penguins()
+    X, y = data.drop(columns="species"), data["species"]
+    fitted = MixupSampler(categorical="auto", random_state=0).fit(X, y)
+    assert fitted.n_features_in_ == 7 and list(fitted.feature_names_in_) == list(X.columns)
+    assert dict(fitted.sampling_strategy_) == {"Chinstrap": 78, "Gentoo": 27}
+    model = make_pipeline(
+        MixupSampler(categorical=["island", "sex"], random_state=0),
+        make_column_transformer((OneHotEncoder(), ["island", "sex"]), remainder=StandardScaler()),
+        LogisticRegression(max_iter=1000),
+    ).fit(X, y)
+    assert model.n_features_in_ == 7 and list(model.feature_names_in_) == list(X.columns)
+    sampler = MixupSampler(categorical="auto", random_state=0)
+    sampler.fit_resample(X, y)
+    sampler.set_params(categorical=[0, 5]).fit_resample(X.to_numpy(), y)
+    assert sampler.n_features_in_ == 7 and not hasattr(sampler, "feature_names_in_")

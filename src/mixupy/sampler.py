@@ -198,12 +198,16 @@ class MixupSampler(BaseOverSampler):
         MixupSampler
             The sampler itself.
         """
-        _check_pair(X, y)
         self._checked()
+        split = _split_categorical(X, self.categorical)
+        numeric = X if split is None else split[0]
+        _check_pair(numeric, y)
         with np.errstate(
             over="ignore", invalid="ignore"
         ):  # scikit-learn's finiteness check sums X: huge values overflow
-            result: MixupSampler = super().fit(X, y, **params)
+            result: MixupSampler = super().fit(numeric, y, **params)
+        if split is not None:
+            self._features_of(X)
         return result
 
     def fit_resample(self, X: Any, y: Any, **params: Any) -> tuple[Any, Any]:
@@ -253,6 +257,7 @@ class MixupSampler(BaseOverSampler):
             numeric = _float_columns(numeric)
         with np.errstate(over="ignore", invalid="ignore"):  # as in fit: scikit-learn's check may overflow
             mixed, y_res = super().fit_resample(numeric, y, **params)
+        self._features_of(X)
         d, pick = getattr(self, "_draw_", None), getattr(self, "_pick_", None)
         n = len(categories)
         if d is None:  # nothing to over-sample
@@ -269,6 +274,16 @@ class MixupSampler(BaseOverSampler):
         columns[:, [c for c in range(columns.shape[1]) if c not in set(position)]] = np.asarray(mixed)
         columns[:, position] = np.asarray(categories)[rows]
         return columns, y_res
+
+    def _features_of(self, X: Any) -> None:
+        """``n_features_in_`` and ``feature_names_in_`` of the whole ``X``, categories included (scikit-learn's
+        checks saw its numeric part only)."""
+        self.n_features_in_ = int(np.shape(X)[1])
+        names = np.asarray(X.columns, dtype=object) if isinstance(X, pd.DataFrame) else None
+        if names is not None and all(isinstance(name, str) for name in names):
+            self.feature_names_in_ = names
+        elif hasattr(self, "feature_names_in_"):
+            del self.feature_names_in_
 
     def _fit_resample(self, X: Any, y: np.ndarray) -> tuple[Any, np.ndarray]:
         alpha = check_alpha(self.alpha)
