@@ -177,3 +177,16 @@ def test_sampler_with_categories_records_every_feature_and_fits() -> None:
     sampler.fit_resample(X, y)
     sampler.set_params(categorical=[0, 5]).fit_resample(X.to_numpy(), y)
     assert sampler.n_features_in_ == 7 and not hasattr(sampler, "feature_names_in_")
+
+
+@pytest.mark.parametrize("kind", ["polars", "pyarrow"])
+def test_sampler_fits_a_table_with_categories(kind: str) -> None:
+    """fit() on a polars or pyarrow X with categorical="auto" said that an array X needs positions and then to
+    "pass a DataFrame", which X was; fit_resample took the same X."""
+    pl = pytest.importorskip("polars")
+    data = pl.from_pandas(_penguins())
+    X, y = data.drop("species"), data["species"]
+    given = (X, y) if kind == "polars" else (X.to_arrow(), y.to_arrow())
+    fitted = MixupSampler(categorical="auto", random_state=0).fit(*given)
+    assert fitted.n_features_in_ == 7 and list(fitted.feature_names_in_) == X.columns
+    assert dict(fitted.sampling_strategy_) == {"Chinstrap": 78, "Gentoo": 27}

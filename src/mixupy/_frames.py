@@ -119,6 +119,7 @@ def resample_on_pandas(fit_resample: Callable[..., tuple[Any, Any]], X: Any, y: 
 
     ``X`` may be a table or anything the sampler takes as it is; ``y`` a polars Series or frame, a pyarrow Array,
     ChunkedArray or table (then it comes back as one, in its own types), or anything the sampler takes as it is.
+    ``fit_resample`` may also be the sampler's ``fit``: the sampler it returns is returned as it is.
     """
     X, y = _collected(X), _collected(y)
     pl = sys.modules.get("polars") if table_kind(X) == "polars" else None
@@ -126,7 +127,10 @@ def resample_on_pandas(fit_resample: Callable[..., tuple[Any, Any]], X: Any, y: 
     frame = X if table is None else _to_pandas(table)
     labels = _labels_to_pandas(y)
     with _in_callers_terms(pl, X) if table is not None else contextlib.nullcontext():
-        X_res, y_res = fit_resample(frame, labels, **params)
+        result = fit_resample(frame, labels, **params)
+    if not isinstance(result, tuple):  # fit: the fitted sampler
+        return result
+    X_res, y_res = result
     X_out = X_res if table is None else _in_callers_kind(pl, X, table, frame, X_res)
     return X_out, _labels_back(y_res, y, labels)
 

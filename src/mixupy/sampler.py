@@ -198,6 +198,8 @@ class MixupSampler(BaseOverSampler):
         MixupSampler
             The sampler itself.
         """
+        if resampled_on_pandas(X, y):  # a polars or pyarrow X or y: fitted as pandas, as fit_resample resamples it
+            return cast(MixupSampler, resample_on_pandas(self.fit, X, y, params))
         self._checked()
         split = _split_categorical(X, self.categorical)
         numeric = X if split is None else split[0]
