@@ -190,3 +190,45 @@ def test_sampler_fits_a_table_with_categories(kind: str) -> None:
     fitted = MixupSampler(categorical="auto", random_state=0).fit(*given)
     assert fitted.n_features_in_ == 7 and list(fitted.feature_names_in_) == X.columns
     assert dict(fitted.sampling_strategy_) == {"Chinstrap": 78, "Gentoo": 27}
+
+
+def test_errors_with_their_own_arguments_come_back_from_a_process() -> None:
+    """Dask's process scheduler, joblib and multiprocessing send an error back pickled; these errors could not be
+    unpickled (Python calls ``__init__`` with the message alone), so a NaN in a partition computed on processes
+    came back as "TypeError: MissingValuesError.__init__() missing 1 required positional argument: 'found'"."""
+    import pickle
+
+    from mixupy._files._read import SeparatorError
+    from mixupy._labels import MissingLabelsError
+    from mixupy._validation import MissingValuesError, NonNumericColumnsError
+
+    errors = [
+        MissingValuesError("data", {"x": ("missing", 2, 5)}, terms="cli"),
+        MissingLabelsError("species", 1, 3),
+        NonNumericColumnsError("X", {"island": "str"}, options=("categorical",)),
+        SeparatorError("reads as one column", ";"),
+    ]
+    for error in errors:
+        back = pickle.loads(pickle.dumps(error))
+        assert type(back) is type(error) and str(back) == str(error) and vars(back) == vars(error)
+
+
+def test_dask_names_the_partition_of_a_missing_value() -> None:
+    """A missing value or label was named by its row in its partition alone ("the first at row 66" for row 150 of
+    the table), on every scheduler; the process scheduler lost the error itself (above)."""
+    dd = pytest.importorskip("dask.dataframe")
+    from mixupy import mixup_dask
+
+    data = _penguins().drop(columns=["island", "sex"])
+    data.loc[150, "bill_length_mm"] = np.nan
+    data.loc[200, "species"] = None
+    frame = dd.from_pandas(data, npartitions=4).categorize(columns=["species"])
+    first = 150 - len(frame.partitions[0].compute())
+    with pytest.raises(ValueError, match=rf"the first at row {first} of partition 1 \(data\.partitions\[1\]\)"):
+        mixup_dask(frame.drop(columns="species"), random_state=0).compute(scheduler="processes")
+    second = 200 - len(frame.partitions[0].compute()) - len(frame.partitions[1].compute())
+    expected = (
+        rf"'species' holds 1 missing value\(s\), the first at row {second} of partition 2 \(data\.partitions\[2\]\)"
+    )
+    with pytest.raises(ValueError, match=expected):
+        mixup_dask(frame.dropna(subset=["bill_length_mm"]), labels="species", random_state=0).compute()

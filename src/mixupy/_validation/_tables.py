@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from mixupy._validation._common import ColumnNotFoundError, _show, finite_sum
+from mixupy._validation._common import ColumnNotFoundError, PicklableError, _show, finite_sum
 
 
 def is_numeric_dtype(dtype: Any) -> bool:
@@ -160,7 +160,7 @@ def is_text_like(dtype: Any) -> bool:
     return not (is_numeric_dtype(dtype) or is_time_dtype(dtype)) and not pd.api.types.is_complex_dtype(dtype)
 
 
-class NonNumericColumnsError(TypeError):
+class NonNumericColumnsError(PicklableError, TypeError):
     """Columns that mixup cannot interpolate, all of them at once; :meth:`describe` words the ways out.
 
     ``columns`` maps each column to its dtype, as text. ``options`` are the ways out that the hint may name
@@ -248,18 +248,21 @@ def check_one_hot_columns(data: pd.DataFrame, columns: Sequence[Hashable]) -> No
         raise TypeError(msg)
 
 
-class MissingValuesError(ValueError):
-    """Missing or infinite values, every column at once: count and first row position (from 0) of each."""
+class MissingValuesError(PicklableError, ValueError):
+    """Missing or infinite values, every column at once: count and first row position (from 0) of each;
+    ``where`` says where those rows count from, when not from the start of the data given (a Dask partition)."""
 
-    def __init__(self, name: str, found: Mapping[Hashable, tuple[str, int, int]], *, terms: str = "python") -> None:
-        self.name, self.found = name, dict(found)
+    def __init__(
+        self, name: str, found: Mapping[Hashable, tuple[str, int, int]], *, terms: str = "python", where: str = ""
+    ) -> None:
+        self.name, self.found, self.where = name, dict(found), where
         super().__init__(self.describe(terms))
 
     def describe(self, terms: str, offset: int = 0) -> str:
         """The message in ``terms``; ``offset`` is the position of the data's first row in a larger table."""
         what = f"`{self.name}`" if terms not in ("cli", "file") else "the file's"
         listed = "; ".join(
-            f"{what} column {c!r} holds {count} {kind} value(s), the first at row {first + offset}"
+            f"{what} column {c!r} holds {count} {kind} value(s), the first at row {first + offset}{self.where}"
             for c, (kind, count, first) in self.found.items()
         )
         return f"{listed}. mixup needs complete, finite rows. Hint: {TERMS[terms]['fill']}."
