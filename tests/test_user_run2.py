@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from mixupy import MixupRegressionSampler, MixupSampler, expand_soft_labels, mixup_lagged, mixup_timeseries
+from mixupy import MixupRegressionSampler, MixupSampler, expand_soft_labels, mixup, mixup_lagged, mixup_timeseries
 
 palmerpenguins = pytest.importorskip("palmerpenguins")
 
@@ -232,3 +232,21 @@ def test_dask_names_the_partition_of_a_missing_value() -> None:
     )
     with pytest.raises(ValueError, match=expected):
         mixup_dask(frame.dropna(subset=["bill_length_mm"]), labels="species", random_state=0).compute()
+
+
+def test_polars_columns_that_arrow_cannot_hold_are_named() -> None:
+    """A polars Int128 or UInt128 column failed in pyarrow with "Invalid or unsupported format string: '_pli128'",
+    naming neither the column nor a way out, in mixup() eager and lazy and in the samplers."""
+    pl = pytest.importorskip("polars")
+    pytest.importorskip("pyarrow")
+    data = pl.from_pandas(_penguins()[["bill_length_mm", "year", "species"]])
+    wide = data.with_columns(pl.col("year").cast(pl.Int128))
+    expected = r"`data` columns 'year' \(Int128\), which Arrow.* cannot hold .*Hint: cast them to pl.Int64"
+    with pytest.raises(TypeError, match=expected):
+        mixup(wide, labels="species", random_state=0)
+    with pytest.raises(TypeError, match=expected):
+        mixup(wide.lazy(), labels="species", random_state=0)
+    with pytest.raises(TypeError, match=r"`X` columns 'year' \(Int128\)"):
+        MixupSampler(random_state=0).fit_resample(wide.drop("species"), data["species"])
+    with pytest.raises(TypeError, match=r"`y` holds UInt128 values"):
+        MixupSampler(random_state=0).fit_resample(data.drop("species"), data["year"].cast(pl.UInt128))

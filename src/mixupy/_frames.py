@@ -123,7 +123,7 @@ def resample_on_pandas(fit_resample: Callable[..., tuple[Any, Any]], X: Any, y: 
     """
     X, y = _collected(X), _collected(y)
     pl = sys.modules.get("polars") if table_kind(X) == "polars" else None
-    table = _arrow_table(pl, X) if table_kind(X) is not None else None
+    table = _arrow_table(pl, X, "X") if table_kind(X) is not None else None
     frame = X if table is None else _to_pandas(table)
     labels = _labels_to_pandas(y)
     with _in_callers_terms(pl, X) if table is not None else contextlib.nullcontext():
@@ -155,23 +155,49 @@ def _in_callers_kind(pl: Any, data: Any, table: Any, frame: pd.DataFrame, result
     return _polars_types(pl, pl.from_arrow(_to_arrow(result, None, kept)), data.schema, kept)
 
 
-def _arrow_table(pl: Any, data: Any) -> Any:
-    """The caller's table as one Arrow table: a polars frame (``pl`` given) without copying, a pyarrow Table as it
-    is, a RecordBatch as the table of that one batch."""
+def _arrow_table(pl: Any, data: Any, name: str = "data") -> Any:
+    """The caller's table (the parameter ``name``) as one Arrow table: a polars frame (``pl`` given) without
+    copying, a pyarrow Table as it is, a RecordBatch as the table of that one batch."""
     if pl is not None:
-        return data.to_arrow()
+        return _polars_to_arrow(data, name)
     import pyarrow as pa  # here only: a pyarrow object is at hand
 
     return data if isinstance(data, pa.Table) else pa.Table.from_batches([data])
 
 
+def _polars_to_arrow(frame: Any, name: str = "data") -> Any:
+    """A polars frame as Arrow, or a message naming the columns that Arrow cannot hold (``Int128``, ``UInt128``),
+    where pyarrow would say only "Invalid or unsupported format string: '_pli128'" (``name``: the parameter)."""
+    try:
+        return frame.to_arrow()
+    except ValueError as error:  # pyarrow's ArrowInvalid
+        bad = {column: dtype for column, dtype in frame.schema.items() if _fails_in_arrow(frame.select(column))}
+        if not bad:
+            raise
+        listed = ", ".join(f"{column!r} ({dtype})" for column, dtype in bad.items())
+        what = f"`{name}` holds {next(iter(bad.values()))} values" if name == "y" else f"`{name}` columns {listed}"
+        msg = (
+            f"{what}, which Arrow, through which mixupy reads polars data, cannot hold ({error}). Hint: cast them to "
+            "pl.Int64 or pl.Float64 first (.cast(pl.Int64)), or drop them."
+        )
+        raise TypeError(msg) from None
+
+
+def _fails_in_arrow(column: Any) -> bool:
+    try:
+        column.to_arrow()
+    except ValueError:
+        return True
+    return False
+
+
 def _labels_to_pandas(y: Any) -> Any:
     """A polars Series or a pyarrow Array or ChunkedArray as a pandas Series (its name kept); anything else as is."""
     if table_kind(y) is not None:  # a frame of labels or targets, as pandas as X is
-        return _to_pandas(_arrow_table(sys.modules.get("polars") if table_kind(y) == "polars" else None, y))
+        return _to_pandas(_arrow_table(sys.modules.get("polars") if table_kind(y) == "polars" else None, y, "y"))
     pl, pa = sys.modules.get("polars"), sys.modules.get("pyarrow")
     if pl is not None and isinstance(y, pl.Series):
-        return _to_pandas(y.to_frame().to_arrow()).iloc[:, 0]
+        return _to_pandas(_polars_to_arrow(y.to_frame(), "y")).iloc[:, 0]
     if pa is not None and isinstance(y, (pa.Array, pa.ChunkedArray)):
         return _to_pandas(pa.table({"y": y})).iloc[:, 0].rename(None)
     return y
@@ -210,7 +236,7 @@ def _lazy_plan(pl: Any, function: Callable[..., pd.DataFrame], arguments: Mappin
     classes_needed = names_class_column(labels, pd.Index(schema.names())) and labels in schema and not options.exact
     if classes_needed and not isinstance(schema[labels], pl.Enum):  # the classes are columns: only an Enum lists them
         return None
-    meta = _to_pandas(pl.DataFrame(schema=schema).to_arrow())
+    meta = _to_pandas(_polars_to_arrow(pl.DataFrame(schema=schema)))
     with _in_callers_terms(pl, lazy):
         _, _, empty = planned_result(meta, options, labels, unknown_classes="they must be known in advance.")
     kept = _kept(empty, meta)
