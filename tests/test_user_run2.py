@@ -250,3 +250,32 @@ def test_polars_columns_that_arrow_cannot_hold_are_named() -> None:
         MixupSampler(random_state=0).fit_resample(wide.drop("species"), data["species"])
     with pytest.raises(TypeError, match=r"`y` holds UInt128 values"):
         MixupSampler(random_state=0).fit_resample(data.drop("species"), data["year"].cast(pl.UInt128))
+
+
+@pytest.mark.parametrize("container", ["csr_matrix", "csc_array"])
+def test_samplers_mix_sparse_rows_between_their_sources(container: str) -> None:
+    """A sparse X was mixed as lam * a + (1 - lam) * b, where a dense one takes a - (1 - lam) * (a - b): two
+    penguins of year 2009 gave 2009.0000000000002 (outside its sources), and sparse rows differed from dense."""
+    import scipy.sparse
+
+    from mixupy import _apply
+    from mixupy._draw import Draw
+    from mixupy.sampler import _mix_sparse
+
+    data = _penguins()
+    X = data[["bill_length_mm", "bill_depth_mm", "flipper_length_mm", "body_mass_g", "year"]].to_numpy(float)
+    make = getattr(scipy.sparse, container)
+    sampler = MixupSampler(sampling_strategy="all", random_state=0)
+    X_res, _ = sampler.fit_resample(make(X), data["species"])
+    assert type(X_res) is type(make(X))
+    d = sampler._draw_
+    expected = np.concatenate([X, _apply.mix_rows(X, d, between=True)])
+    assert np.array_equal(X_res.toarray(), expected)
+    target = data["body_mass_g"].to_numpy(float)
+    regression = MixupRegressionSampler(random_state=0).fit_resample(make(X), target)[0].toarray()
+    assert np.array_equal(regression, MixupRegressionSampler(random_state=0).fit_resample(X, target)[0])
+    # the largest floats (no overflow) and a weight next to 0 (the second source, exactly), as dense rows
+    wide = np.array([[1.7e308, 0.0], [-1.7e308, 1.0], [1e308, 2.0], [5.0, 3.0]])
+    draw = Draw(first=np.array([0, 1, 2]), second=np.array([1, 0, 3]), lam=np.array([0.5, 1e-20, 0.3]))
+    mixed = _mix_sparse(make(wide), draw).toarray()[4:]
+    assert np.array_equal(mixed, _apply.mix_rows(wide, draw, between=True)) and np.isfinite(mixed).all()

@@ -338,15 +338,27 @@ def _first_of_class(rows: np.ndarray, size: int, rng: np.random.Generator) -> np
 def _mix_sparse(X: Any, d: _draw.Draw) -> Any:
     """The originals, then the mixed rows, of a CSR or CSC matrix or array, in its container, format and float dtype.
 
+    Each value is ``a - (1 - lam) * (a - b)``, with dense rows' numbers (:func:`mixupy._apply.mix_rows` with
+    ``between``): between its two sources, the source itself where both are equal; on halves, then doubled, when
+    a value passes half the largest float; the second source for a weight within a unit of 0.
     ``diags_array(...) @ X`` gives a sparse array even for a ``csr_matrix``, and
     ``*`` means a matrix product for one and an element-wise product for the
     other, so the result is rebuilt as the type that came in.
     """
     dtype = _apply.float_dtype(X.dtype)
-    mixed = (
-        scipy.sparse.diags_array(d.lam.astype(dtype)) @ X[d.first]
-        + scipy.sparse.diags_array((1.0 - d.lam).astype(dtype)) @ X[d.second]
-    )
+    rest = (1.0 - d.lam).astype(dtype)
+    first, second = X[d.first].astype(dtype), X[d.second].astype(dtype)
+    halves = X.nnz > 0 and not _apply._moderate(np.asarray(X.data))
+    if halves:
+        first, second = first * dtype.type(0.5), second * dtype.type(0.5)
+    mixed = first - scipy.sparse.diags_array(rest) @ (first - second)
+    if halves:
+        mixed = mixed * dtype.type(2)
+    tail = _apply.tail_rows(rest)
+    if tail.size:  # weights next to 0: the second source, exactly
+        take = np.zeros(len(d), dtype=dtype)
+        take[tail] = 1
+        mixed = scipy.sparse.diags_array(1 - take) @ mixed + scipy.sparse.diags_array(take) @ X[d.second].astype(dtype)
     return type(X)(scipy.sparse.vstack([X, mixed], format=X.format, dtype=dtype))
 
 
