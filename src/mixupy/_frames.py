@@ -62,7 +62,7 @@ if TYPE_CHECKING:  # for type checkers only: importing mixupy imports neither
     import polars as pl
     import pyarrow as pa
 
-__all__ = ["Table", "call_on_pandas", "resample_on_pandas", "table_kind"]
+__all__ = ["Table", "call_on_pandas", "resample_on_pandas", "resampled_on_pandas", "table_kind"]
 
 #: The kinds of table that :func:`mixupy.mixup` and the other table functions take, each returned in its own
 #: kind: to a type checker too, ``mixup(polars_frame)`` is a polars frame. A bound, not constraints: pyarrow
@@ -101,22 +101,44 @@ def call_on_pandas(function: Callable[..., pd.DataFrame], arguments: Mapping[str
     return _in_callers_kind(pl, data, table, frame, result)
 
 
+def resampled_on_pandas(X: Any, y: Any) -> bool:
+    """Whether a sampler's ``fit_resample(X, y)`` goes through :func:`resample_on_pandas`: ``X`` is a polars or
+    pyarrow table, or ``y`` a polars Series or frame or a pyarrow array or table (scikit-learn and imbalanced-learn
+    would return such a ``y`` as pandas or NumPy, or fail on a frame of them deep inside pandas)."""
+    if table_kind(X) is not None or table_kind(y) is not None:
+        return True
+    pl, pa = sys.modules.get("polars"), sys.modules.get("pyarrow")
+    return (pl is not None and isinstance(y, pl.Series)) or (
+        pa is not None and isinstance(y, (pa.Array, pa.ChunkedArray))
+    )
+
+
 def resample_on_pandas(fit_resample: Callable[..., tuple[Any, Any]], X: Any, y: Any, params: Mapping[str, Any]) -> Any:
-    """A sampler's ``fit_resample(X, y, **params)`` on a polars or pyarrow table ``X`` (a polars ``LazyFrame`` is
+    """A sampler's ``fit_resample(X, y, **params)`` on a polars or pyarrow ``X`` or ``y`` (a polars ``LazyFrame`` is
     collected: a sampler returns rows), run on pandas; ``X`` and ``y`` come back in the caller's kinds.
 
-    ``y`` may be a polars Series or a pyarrow Array or ChunkedArray (then it comes back as one, in its own type),
-    or anything the sampler takes as it is.
+    ``X`` may be a table or anything the sampler takes as it is; ``y`` a polars Series or frame, a pyarrow Array,
+    ChunkedArray or table (then it comes back as one, in its own types), or anything the sampler takes as it is.
+    ``fit_resample`` may also be the sampler's ``fit``: the sampler it returns is returned as it is.
     """
+    X, y = _collected(X), _collected(y)
     pl = sys.modules.get("polars") if table_kind(X) == "polars" else None
-    if pl is not None and isinstance(X, pl.LazyFrame):
-        X = X.collect()
-    table = _arrow_table(pl, X)
-    frame = _to_pandas(table)
+    table = _arrow_table(pl, X, "X") if table_kind(X) is not None else None
+    frame = X if table is None else _to_pandas(table)
     labels = _labels_to_pandas(y)
-    with _in_callers_terms(pl, X):
-        X_res, y_res = fit_resample(frame, labels, **params)
-    return _in_callers_kind(pl, X, table, frame, X_res), _labels_back(y_res, y, labels)
+    with _in_callers_terms(pl, X) if table is not None else contextlib.nullcontext():
+        result = fit_resample(frame, labels, **params)
+    if not isinstance(result, tuple):  # fit: the fitted sampler
+        return result
+    X_res, y_res = result
+    X_out = X_res if table is None else _in_callers_kind(pl, X, table, frame, X_res)
+    return X_out, _labels_back(y_res, y, labels)
+
+
+def _collected(data: Any) -> Any:
+    """A polars ``LazyFrame`` collected (a sampler returns rows); anything else as it is."""
+    pl = sys.modules.get("polars")
+    return data.collect() if pl is not None and isinstance(data, pl.LazyFrame) else data
 
 
 def _in_callers_kind(pl: Any, data: Any, table: Any, frame: pd.DataFrame, result: pd.DataFrame) -> Any:
@@ -133,21 +155,49 @@ def _in_callers_kind(pl: Any, data: Any, table: Any, frame: pd.DataFrame, result
     return _polars_types(pl, pl.from_arrow(_to_arrow(result, None, kept)), data.schema, kept)
 
 
-def _arrow_table(pl: Any, data: Any) -> Any:
-    """The caller's table as one Arrow table: a polars frame (``pl`` given) without copying, a pyarrow Table as it
-    is, a RecordBatch as the table of that one batch."""
+def _arrow_table(pl: Any, data: Any, name: str = "data") -> Any:
+    """The caller's table (the parameter ``name``) as one Arrow table: a polars frame (``pl`` given) without
+    copying, a pyarrow Table as it is, a RecordBatch as the table of that one batch."""
     if pl is not None:
-        return data.to_arrow()
+        return _polars_to_arrow(data, name)
     import pyarrow as pa  # here only: a pyarrow object is at hand
 
     return data if isinstance(data, pa.Table) else pa.Table.from_batches([data])
 
 
+def _polars_to_arrow(frame: Any, name: str = "data") -> Any:
+    """A polars frame as Arrow, or a message naming the columns that Arrow cannot hold (``Int128``, ``UInt128``),
+    where pyarrow would say only "Invalid or unsupported format string: '_pli128'" (``name``: the parameter)."""
+    try:
+        return frame.to_arrow()
+    except ValueError as error:  # pyarrow's ArrowInvalid
+        bad = {column: dtype for column, dtype in frame.schema.items() if _fails_in_arrow(frame.select(column))}
+        if not bad:
+            raise
+        listed = ", ".join(f"{column!r} ({dtype})" for column, dtype in bad.items())
+        what = f"`{name}` holds {next(iter(bad.values()))} values" if name == "y" else f"`{name}` columns {listed}"
+        msg = (
+            f"{what}, which Arrow, through which mixupy reads polars data, cannot hold ({error}). Hint: cast them to "
+            "pl.Int64 or pl.Float64 first (.cast(pl.Int64)), or drop them."
+        )
+        raise TypeError(msg) from None
+
+
+def _fails_in_arrow(column: Any) -> bool:
+    try:
+        column.to_arrow()
+    except ValueError:
+        return True
+    return False
+
+
 def _labels_to_pandas(y: Any) -> Any:
     """A polars Series or a pyarrow Array or ChunkedArray as a pandas Series (its name kept); anything else as is."""
+    if table_kind(y) is not None:  # a frame of labels or targets, as pandas as X is
+        return _to_pandas(_arrow_table(sys.modules.get("polars") if table_kind(y) == "polars" else None, y, "y"))
     pl, pa = sys.modules.get("polars"), sys.modules.get("pyarrow")
     if pl is not None and isinstance(y, pl.Series):
-        return _to_pandas(y.to_frame().to_arrow()).iloc[:, 0]
+        return _to_pandas(_polars_to_arrow(y.to_frame(), "y")).iloc[:, 0]
     if pa is not None and isinstance(y, (pa.Array, pa.ChunkedArray)):
         return _to_pandas(pa.table({"y": y})).iloc[:, 0].rename(None)
     return y
@@ -157,6 +207,9 @@ def _labels_back(y_res: Any, y: Any, given: Any) -> Any:
     """The resampled labels in the kind and type of the caller's ``y`` (``given``: ``y`` as the sampler was
     given it, :func:`_labels_to_pandas`). Floats where ``given`` had another dtype (mixed regression targets, of
     integers or float32 as pandas returns them) keep their float64: the caller's type would truncate them."""
+    if table_kind(y) is not None:  # a frame of labels or targets: in its kind and types, as X is
+        pl_y = sys.modules.get("polars") if table_kind(y) == "polars" else None
+        return _in_callers_kind(pl_y, y, _arrow_table(pl_y, y), given, pd.DataFrame(y_res))
     pl, pa = sys.modules.get("polars"), sys.modules.get("pyarrow")
     result = pd.Series(y_res)
     own = result.dtype.kind == "f" and result.dtype != getattr(given, "dtype", None)
@@ -183,7 +236,7 @@ def _lazy_plan(pl: Any, function: Callable[..., pd.DataFrame], arguments: Mappin
     classes_needed = names_class_column(labels, pd.Index(schema.names())) and labels in schema and not options.exact
     if classes_needed and not isinstance(schema[labels], pl.Enum):  # the classes are columns: only an Enum lists them
         return None
-    meta = _to_pandas(pl.DataFrame(schema=schema).to_arrow())
+    meta = _to_pandas(_polars_to_arrow(pl.DataFrame(schema=schema)))
     with _in_callers_terms(pl, lazy):
         _, _, empty = planned_result(meta, options, labels, unknown_classes="they must be known in advance.")
     kept = _kept(empty, meta)

@@ -27,6 +27,7 @@ import pandas as pd
 from mixupy._apply import mix_codes, mix_rows
 from mixupy._draw import Draw
 from mixupy._validation import (
+    PicklableError,
     check_array,
     check_class_codes,
     check_columns_exist,
@@ -260,14 +261,15 @@ def _refuse_continuous(series: pd.Series) -> None:
         raise ValueError(msg)
 
 
-class MissingLabelsError(ValueError):
-    """A class column with missing values: ``count`` of them, the first at row position ``first`` (from 0)."""
+class MissingLabelsError(PicklableError, ValueError):
+    """A class column with missing values: ``count`` of them, the first at row position ``first`` (from 0, of
+    ``where``: a Dask partition)."""
 
-    def __init__(self, column: Hashable, count: int, first: int) -> None:
-        self.column, self.count, self.first = column, count, first
+    def __init__(self, column: Hashable, count: int, first: int, where: str = "") -> None:
+        self.column, self.count, self.first, self.where = column, count, first, where
         super().__init__(
-            f"`labels` column {column!r} holds {count} missing value(s), the first at row {first}; every row needs "
-            "a class. Hint: drop those rows or fill them with a class of their own."
+            f"`labels` column {column!r} holds {count} missing value(s), the first at row {first}{where}; every row "
+            "needs a class. Hint: drop those rows or fill them with a class of their own."
         )
 
 

@@ -21,11 +21,9 @@ import numpy as np
 import pandas as pd
 
 from mixupy._columns import planned_result
+from mixupy._labels import MissingLabelsError
 from mixupy._options import MixOptions, random_source
-from mixupy._validation import (
-    check_bool,
-    check_frame,
-)
+from mixupy._validation import MissingValuesError, check_bool, check_frame
 from mixupy.frame import mix_frame
 
 __all__ = ["mixup_dask"]
@@ -212,4 +210,10 @@ def _mix_partition(
     if len(part) == 0:
         return meta_frame
     rng = np.random.default_rng(np.random.SeedSequence(entropy, spawn_key=(*spawn_key, number)))
-    return mix_frame(check_frame(part), options, rng, classes=classes)
+    where = f" of partition {number}" + (" after the shuffle" if shuffled else f" (data.partitions[{number}])")
+    try:
+        return mix_frame(check_frame(part), options, rng, classes=classes)
+    except MissingValuesError as error:  # a row of this partition: say so, as a file's block names its rows
+        raise MissingValuesError(error.name, error.found, where=where) from None
+    except MissingLabelsError as error:
+        raise MissingLabelsError(error.column, error.count, error.first, where=where) from None

@@ -19,7 +19,7 @@ from imblearn.utils._validation import ArraysTransformer
 from sklearn.utils.multiclass import type_of_target
 
 from mixupy import _apply, _draw
-from mixupy._frames import resample_on_pandas, table_kind
+from mixupy._frames import resample_on_pandas, resampled_on_pandas
 from mixupy._options import random_source
 from mixupy._validation import (
     PAIRINGS,
@@ -189,7 +189,7 @@ class MixupRegressionSampler(BaseSampler):
         y_resampled : the container of ``y``
             Their targets, mixed with the features' ``lam``.
         """
-        if table_kind(X) is not None:  # a polars or pyarrow table: resampled as pandas, returned in its kind
+        if resampled_on_pandas(X, y):  # a polars or pyarrow X or y: resampled as pandas, returned in its kind
             return cast(tuple[Any, Any], resample_on_pandas(self.fit_resample, X, y, params))
         self._checked()
         X, values, transformer = self._inputs(X, y)

@@ -17,7 +17,7 @@ from imblearn.over_sampling.base import BaseOverSampler
 from sklearn.utils.multiclass import type_of_target
 
 from mixupy import _apply, _draw
-from mixupy._frames import resample_on_pandas, table_kind
+from mixupy._frames import resample_on_pandas, resampled_on_pandas
 from mixupy._options import check_names, random_source
 from mixupy._validation import (
     check_alpha,
@@ -199,12 +199,18 @@ class MixupSampler(BaseOverSampler):
         MixupSampler
             The sampler itself.
         """
-        _check_pair(X, y)
+        if resampled_on_pandas(X, y):  # a polars or pyarrow X or y: fitted as pandas, as fit_resample resamples it
+            return cast(MixupSampler, resample_on_pandas(self.fit, X, y, params))
         self._checked()
+        split = _split_categorical(X, self.categorical)
+        numeric = X if split is None else split[0]
+        _check_pair(numeric, y)
         with np.errstate(
             over="ignore", invalid="ignore"
         ):  # scikit-learn's finiteness check sums X: huge values overflow
-            result: MixupSampler = super().fit(X, y, **params)
+            result: MixupSampler = super().fit(numeric, y, **params)
+        if split is not None:
+            self._features_of(X)
         return result
 
     def fit_resample(self, X: Any, y: Any, **params: Any) -> tuple[Any, Any]:
@@ -224,7 +230,7 @@ class MixupSampler(BaseOverSampler):
         y_resampled : same kind as ``y``, shape (n_samples_new,)
             Their class labels.
         """
-        if table_kind(X) is not None:  # a polars or pyarrow table: resampled as pandas, returned in its kind
+        if resampled_on_pandas(X, y):  # a polars or pyarrow X or y: resampled as pandas, returned in its kind
             return cast(tuple[Any, Any], resample_on_pandas(self.fit_resample, X, y, params))
         self._checked()
         split = _split_categorical(X, self.categorical)
@@ -254,6 +260,7 @@ class MixupSampler(BaseOverSampler):
             numeric = _float_columns(numeric)
         with np.errstate(over="ignore", invalid="ignore"):  # as in fit: scikit-learn's check may overflow
             mixed, y_res = super().fit_resample(numeric, y, **params)
+        self._features_of(X)
         d, pick = getattr(self, "_draw_", None), getattr(self, "_pick_", None)
         n = len(categories)
         if d is None:  # nothing to over-sample
@@ -271,6 +278,16 @@ class MixupSampler(BaseOverSampler):
         columns[:, position] = np.asarray(categories)[rows]
         return columns, y_res
 
+    def _features_of(self, X: Any) -> None:
+        """``n_features_in_`` and ``feature_names_in_`` of the whole ``X``, categories included (scikit-learn's
+        checks saw its numeric part only)."""
+        self.n_features_in_ = int(np.shape(X)[1])
+        names = np.asarray(X.columns, dtype=object) if isinstance(X, pd.DataFrame) else None
+        if names is not None and all(isinstance(name, str) for name in names):
+            self.feature_names_in_ = names
+        elif hasattr(self, "feature_names_in_"):
+            del self.feature_names_in_
+
     def _fit_resample(self, X: Any, y: np.ndarray) -> tuple[Any, np.ndarray]:
         alpha = check_alpha(self.alpha)
         rng = random_source(self.random_state)
@@ -280,6 +297,8 @@ class MixupSampler(BaseOverSampler):
         targets = [
             (int(np.searchsorted(classes, c)), int(n_new)) for c, n_new in self.sampling_strategy_.items() if n_new > 0
         ]
+        self._draw_: _draw.Draw | None = None  # this call's draw only, never the rows a previous fit drew
+        self._pick_: np.ndarray | None = None
         if not targets:
             return X, y
         if self.pairing == "neighbors":
@@ -320,15 +339,27 @@ def _first_of_class(rows: np.ndarray, size: int, rng: np.random.Generator) -> np
 def _mix_sparse(X: Any, d: _draw.Draw) -> Any:
     """The originals, then the mixed rows, of a CSR or CSC matrix or array, in its container, format and float dtype.
 
+    Each value is ``a - (1 - lam) * (a - b)``, with dense rows' numbers (:func:`mixupy._apply.mix_rows` with
+    ``between``): between its two sources, the source itself where both are equal; on halves, then doubled, when
+    a value passes half the largest float; the second source for a weight within a unit of 0.
     ``diags_array(...) @ X`` gives a sparse array even for a ``csr_matrix``, and
     ``*`` means a matrix product for one and an element-wise product for the
     other, so the result is rebuilt as the type that came in.
     """
     dtype = _apply.float_dtype(X.dtype)
-    mixed = (
-        scipy.sparse.diags_array(d.lam.astype(dtype)) @ X[d.first]
-        + scipy.sparse.diags_array((1.0 - d.lam).astype(dtype)) @ X[d.second]
-    )
+    rest = (1.0 - d.lam).astype(dtype)
+    first, second = X[d.first].astype(dtype), X[d.second].astype(dtype)
+    halves = X.nnz > 0 and not _apply._moderate(np.asarray(X.data))
+    if halves:
+        first, second = first * dtype.type(0.5), second * dtype.type(0.5)
+    mixed = first - scipy.sparse.diags_array(rest) @ (first - second)
+    if halves:
+        mixed = mixed * dtype.type(2)
+    tail = _apply.tail_rows(rest)
+    if tail.size:  # weights next to 0: the second source, exactly
+        take = np.zeros(len(d), dtype=dtype)
+        take[tail] = 1
+        mixed = scipy.sparse.diags_array(1 - take) @ mixed + scipy.sparse.diags_array(take) @ X[d.second].astype(dtype)
     return type(X)(scipy.sparse.vstack([X, mixed], format=X.format, dtype=dtype))
 
 
@@ -368,7 +399,15 @@ def _check_pair(X: Any, y: Any) -> None:
             "or give them a class of their own."
         )
         raise ValueError(msg)
-    kind = type_of_target(y)
+    try:
+        kind = type_of_target(y)
+    except TypeError as error:  # scikit-learn sorts the classes: labels of types that do not compare
+        kinds = sorted({type(v).__name__ for v in np.asarray(labels, dtype=object).ravel()})
+        msg = (
+            f"`y` holds labels of types that cannot be sorted into classes ({', '.join(kinds)}): {error}. "
+            "Hint: give every label one type, e.g. y.astype(str)."
+        )
+        raise TypeError(msg) from None
     if kind.startswith("continuous"):
         msg = (
             f"Unknown label type: `y` holds continuous values ({kind}); MixupSampler over-samples classes. "
@@ -409,6 +448,7 @@ def _split_categorical(X: Any, categorical: Any) -> tuple[Any, Any] | None:
             if missing:
                 msg = f"`categorical` names columns that are not in `X`: {missing}. Columns are: {list(X.columns)}."
                 raise ValueError(msg)
+        _check_some_left(names, frame.shape[1])
         return frame.drop(columns=names), frame[names]
     if scipy.sparse.issparse(X) or isinstance(categorical, str):
         msg = (
@@ -421,5 +461,37 @@ def _split_categorical(X: Any, categorical: Any) -> tuple[Any, Any] | None:
     if array.ndim != 2 or any(not 0 <= p < array.shape[1] for p in positions):
         msg = f"`categorical` positions must be columns of the 2-D `X`; got {positions} for shape {array.shape}."
         raise ValueError(msg)
+    _check_some_left(positions, array.shape[1])
     rest = [c for c in range(array.shape[1]) if c not in set(positions)]
-    return array[:, rest].astype(np.float64), pd.DataFrame(array[:, positions], columns=positions)
+    return _numbers(array, rest, positions), pd.DataFrame(array[:, positions], columns=positions)
+
+
+def _check_some_left(categorical: list[Any], n_columns: int) -> None:
+    """``categorical`` must leave a column to interpolate (and to find partners by)."""
+    if categorical and len(set(categorical)) == n_columns:
+        msg = (
+            f"`categorical` takes every column of `X` ({categorical}): mixup needs at least one numeric column to "
+            "interpolate. Hint: imblearn.over_sampling.RandomOverSampler copies rows of categories alone."
+        )
+        raise ValueError(msg)
+
+
+def _numbers(array: np.ndarray, rest: list[int], positions: list[int]) -> np.ndarray:
+    """The columns ``rest`` of an object array as float64, or a message naming those that hold no numbers."""
+    try:
+        return array[:, rest].astype(np.float64)
+    except (TypeError, ValueError):
+        bad = [c for c in rest if not _converts(array[:, c])]
+        msg = (
+            f"`X` holds values that are not numbers in column(s) {bad}, which `categorical`={positions} does not "
+            f"list; mixup interpolates every other column. Hint: categorical={sorted({*positions, *bad})}."
+        )
+        raise TypeError(msg) from None
+
+
+def _converts(column: np.ndarray) -> bool:
+    try:
+        column.astype(np.float64)
+    except (TypeError, ValueError):
+        return False
+    return True

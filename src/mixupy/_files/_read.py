@@ -17,7 +17,13 @@ import pandas as pd
 
 from mixupy._files import _arrow
 from mixupy._files._sinks import is_parquet, parquet_module
-from mixupy._validation import ColumnNotFoundError, OptionConflictError, is_numeric_dtype, is_time_dtype
+from mixupy._validation import (
+    ColumnNotFoundError,
+    OptionConflictError,
+    PicklableError,
+    is_numeric_dtype,
+    is_time_dtype,
+)
 
 _COMPRESSION: Mapping[str, Any] = MappingProxyType(
     {".gz": "gzip", ".bz2": "bz2", ".zip": "zip", ".xz": "xz", ".zst": "zstd"}
@@ -94,7 +100,7 @@ def _encoding_hint(error: Exception, path: Path) -> str:
     )
 
 
-class SeparatorError(ValueError):
+class SeparatorError(PicklableError, ValueError):
     """A CSV file that reads as one column, although its header holds another separator: ``sep`` says which."""
 
     def __init__(self, message: str, sep: str) -> None:

@@ -23,6 +23,24 @@ MIX_MODES = ("batch", "pair", "elem")
 _LARGEST_FLOAT = float(np.finfo(np.float64).max)
 
 
+class PicklableError:
+    """For errors whose ``__init__`` takes more than their message: unpickled (a Dask process worker, joblib or a
+    multiprocessing pool sends an error back pickled) from their message and attributes, where Python's default
+    calls ``__init__`` with the message alone and fails with a TypeError of missing arguments."""
+
+    args: tuple[Any, ...]
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuilt, (type(self), self.args, dict(vars(self))))
+
+
+def _rebuilt(cls: type[BaseException], args: tuple[Any, ...], state: dict[str, Any]) -> BaseException:
+    error = cls.__new__(cls, *args)
+    error.args = args
+    vars(error).update(state)
+    return error
+
+
 class ColumnNotFoundError(ValueError):
     """A parameter names a column that the data does not have (a ValueError, so callers catch it as one)."""
 

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from mixupy._validation._common import ColumnNotFoundError, _show, finite_sum
+from mixupy._validation._common import ColumnNotFoundError, PicklableError, _show, finite_sum
 
 
 def is_numeric_dtype(dtype: Any) -> bool:
@@ -160,7 +160,7 @@ def is_text_like(dtype: Any) -> bool:
     return not (is_numeric_dtype(dtype) or is_time_dtype(dtype)) and not pd.api.types.is_complex_dtype(dtype)
 
 
-class NonNumericColumnsError(TypeError):
+class NonNumericColumnsError(PicklableError, TypeError):
     """Columns that mixup cannot interpolate, all of them at once; :meth:`describe` words the ways out.
 
     ``columns`` maps each column to its dtype, as text. ``options`` are the ways out that the hint may name
@@ -220,12 +220,13 @@ def check_numeric_columns(
     times: bool = False,
     dtypes: dict[Hashable, Any] | None = None,
     options: Sequence[str] = ("categorical", "keep", "labels", "dates"),
+    detail: str = "",
 ) -> None:
     """Raise :class:`NonNumericColumnsError` listing every column whose dtype is not bool, integer or float.
 
     ``times=True`` also accepts datetime and timedelta columns, which :func:`mixupy.mixup` mixes as points in time.
-    ``dtypes``: :func:`column_dtypes` of ``data``, when the caller has read them already. ``options``: see
-    :class:`NonNumericColumnsError`.
+    ``dtypes``: :func:`column_dtypes` of ``data``, when the caller has read them already. ``options`` and
+    ``detail`` (said after the columns): see :class:`NonNumericColumnsError`.
     """
     dtypes = column_dtypes(data) if dtypes is None else dtypes
     bad = {
@@ -236,7 +237,7 @@ def check_numeric_columns(
             c for c in bad if not is_time_dtype(dtypes[c]) and _looks_like_a_date(next(iter(data[c].dropna()), None))
         ]
         numbers = [c for c in bad if holds_numbers(data[c])]
-        raise NonNumericColumnsError(name, bad, dates=dates, options=options, numbers=numbers)
+        raise NonNumericColumnsError(name, bad, dates=dates, options=options, detail=detail, numbers=numbers)
 
 
 #: What :func:`pandas.api.types.infer_dtype` says of an object column that holds numbers only.
@@ -267,18 +268,21 @@ def check_one_hot_columns(data: pd.DataFrame, columns: Sequence[Hashable]) -> No
         raise TypeError(msg)
 
 
-class MissingValuesError(ValueError):
-    """Missing or infinite values, every column at once: count and first row position (from 0) of each."""
+class MissingValuesError(PicklableError, ValueError):
+    """Missing or infinite values, every column at once: count and first row position (from 0) of each;
+    ``where`` says where those rows count from, when not from the start of the data given (a Dask partition)."""
 
-    def __init__(self, name: str, found: Mapping[Hashable, tuple[str, int, int]], *, terms: str = "python") -> None:
-        self.name, self.found = name, dict(found)
+    def __init__(
+        self, name: str, found: Mapping[Hashable, tuple[str, int, int]], *, terms: str = "python", where: str = ""
+    ) -> None:
+        self.name, self.found, self.where = name, dict(found), where
         super().__init__(self.describe(terms))
 
     def describe(self, terms: str, offset: int = 0) -> str:
         """The message in ``terms``; ``offset`` is the position of the data's first row in a larger table."""
         what = f"`{self.name}`" if terms not in ("cli", "file") else "the file's"
         listed = "; ".join(
-            f"{what} column {c!r} holds {count} {kind} value(s), the first at row {first + offset}"
+            f"{what} column {c!r} holds {count} {kind} value(s), the first at row {first + offset}{self.where}"
             for c, (kind, count, first) in self.found.items()
         )
         return f"{listed}. mixup needs complete, finite rows. Hint: {TERMS[terms]['fill']}."
@@ -387,7 +391,7 @@ def check_soft_labels(Y: Any, classes: Any) -> tuple[np.ndarray, np.ndarray]:
     """
     if isinstance(Y, pd.DataFrame):
         columns: list[Hashable] = list(Y.columns)
-        check_numeric_columns(Y, columns, "Y")
+        check_numeric_columns(Y, columns, "Y", options=())  # no categorical=, keep= or labels= here
         if not columns or len(Y) == 0:
             msg = f"`Y` must have at least one row and one column; got shape {Y.shape}."
             raise ValueError(msg)
@@ -462,8 +466,8 @@ def check_block_numeric(
         elif (huge := np.flatnonzero((as_numbers.abs() >= 2.0**63).to_numpy())).size:  # ints pandas keeps as objects
             value = series.iloc[int(huge[0])]
             details.append(
-                f"{name!r} holds {value!r} at row {first_row + int(huge[0])}, an integer too large for 64 bits, "
-                f"which pandas keeps as a Python object: write it as a decimal number ({value!r}.0) to mix it as a float"
+                f"{name!r} holds {value!r} at row {first_row + int(huge[0])}, an integer too large for 64 bits, which "
+                f"pandas keeps as a Python object: write it as a decimal number ({value!r}.0) to mix it as a float"
             )
     if bad:
         where = f" ({'; '.join(details)})" if details else ""

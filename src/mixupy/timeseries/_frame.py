@@ -289,8 +289,9 @@ def _column_roles(
             raise ValueError(msg)
     if not values:
         raise ValueError("no value columns: `data` has only id, time, label and static columns.")
-    check_numeric_columns(data, values, "value_cols")
-    check_numeric_columns(data, static, "static_cols")
+    # named as columns of `data`, so that the hint's data.drop(...) runs; labels= is the one other way out here
+    for cols, name in ((values, "value_cols"), (static, "static_cols")):
+        check_numeric_columns(data, cols, "data", options=("labels",), detail=f", among the {name}")
     return values, static
 
 

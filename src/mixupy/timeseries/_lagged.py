@@ -155,7 +155,9 @@ def _value_columns(data: pd.DataFrame, key_col: Hashable, time_col: Hashable | N
             raise ValueError(f"`value_cols` must not name the id or time column; got {value_names}.")
     if not value_names:
         raise ValueError("no value columns: `data` has only id and time columns.")
-    check_numeric_columns(data, value_names, "value_cols")
+    detail = ", among the value_cols (by default every column but id_col and time_col; the columns value_cols "
+    detail += "leaves out are copied, one value per series)"
+    check_numeric_columns(data, value_names, "data", options=(), detail=detail)
     return value_names
 
 
