@@ -1,0 +1,101 @@
+"""Faults found in the second review of the dates, date_format, number-object and signal commits.
+
+- Numbers of two kinds kept as objects (``Decimal`` with ints or floats, as a database driver may give them;
+  ``Fraction``) were taken by ``categorical="auto"`` as categories, silently unmixed, as a column of ``Decimal``
+  alone no longer was.
+- A Parquet file's decimal column was taken by ``categorical="auto"`` of ``mixup_file`` (and ``--categorical
+  auto``) as a category, silently: the file's roles come from its first block, not from ``mixup``'s.
+- A ``dates`` column whose UTC offset changes between blocks (summer time) was read with one offset per block and
+  written with both, where the same file read in one block is an error.
+- A header-only file with ``dates`` was "Length of values (1) does not match length of index (0)".
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from fractions import Fraction
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import mixupy
+from mixupy.cli import main
+
+
+def _frame(values: list[object]) -> pd.DataFrame:
+    n = len(values)
+    prices = pd.Series(values, dtype=object)
+    return pd.DataFrame({"price": prices, "x": np.arange(float(n)), "y": ["a", "b"] * (n // 2)})
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        [1, Decimal("2.5"), 3, Decimal("4.5")],
+        [1.0, Decimal("2.5"), None, Decimal("4.5")],
+        [Fraction(1, 2), Fraction(1, 3), Fraction(2, 3), Fraction(3, 4)],
+    ],
+    ids=["int-decimal", "float-decimal-none", "fraction"],
+)
+def test_numbers_of_two_kinds_as_objects_are_refused_by_auto(values: list[object]) -> None:
+    with pytest.raises(TypeError, match=r"data\['price'\]\.astype\(float\) to mix it as numbers"):
+        mixupy.mixup(_frame(values), labels="y", categorical="auto", random_state=0)
+    with pytest.raises(TypeError, match=r"X\['price'\]\.astype\(float\)"):
+        sampler = mixupy.MixupSampler(categorical="auto", random_state=0)
+        sampler.fit_resample(_frame(values).drop(columns="y"), [0, 1] * 2)
+
+
+def test_text_among_numbers_and_booleans_are_still_categories() -> None:
+    for values in ([1, "a", 2, "b"], [True, False, True, False]):
+        out = mixupy.mixup(_frame(values), labels="y", categorical="auto", random_state=0)
+        assert set(out["price"]) <= set(values)
+
+
+def _decimal_parquet(path: Path) -> Path:
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    prices = pa.array([Decimal("1.50"), Decimal("2.50"), Decimal("3.00"), Decimal("4.25")], pa.decimal128(6, 2))
+    pq.write_table(pa.table({"x": [1.0, 2.0, 3.0, 4.0], "price": prices, "y": ["a", "b", "a", "b"]}), path)
+    return path
+
+
+def test_a_parquet_decimal_column_is_not_a_category_of_auto(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    source = _decimal_parquet(tmp_path / "d.parquet")
+    out = tmp_path / "out.csv"
+    with pytest.raises(TypeError, match=r"store 'price' as floats \(float64\) in the file to mix it as numbers"):
+        mixupy.mixup_file(source, out, labels="y", categorical="auto", random_state=0)
+    assert not out.exists()
+    args = ["augment", str(source), "-o", str(out), "--labels", "y", "--seed", "0"]
+    for extra in ([], ["--categorical", "auto"]):
+        assert main([*args, *extra]) == 1
+        err = capsys.readouterr().err.strip().splitlines()
+        assert len(err) == 1
+        assert "store 'price' as floats (float64) in the file" in err[0]
+        assert "astype" not in err[0]
+    assert not out.exists()
+
+
+def test_utc_offsets_that_differ_between_blocks_are_an_error_as_in_one_block(tmp_path: Path) -> None:
+    source = tmp_path / "tz.csv"
+    source.write_text(
+        "when,x\n2024-03-10T01:00:00-05:00,1\n2024-03-10T01:30:00-05:00,2\n"
+        "2024-03-10T03:00:00-04:00,3\n2024-03-10T04:00:00-04:00,4\n"
+    )
+    out = tmp_path / "out.csv"
+    for buffer_rows in (100, 2):
+        with pytest.raises(ValueError, match=r"'2024-03-10T01:00:00-05:00' at row 0 and .* have different UTC offsets"):
+            mixupy.mixup_file(source, out, dates="when", random_state=0, buffer_rows=buffer_rows)
+    assert not out.exists()
+    # one offset in every block: read and written with it
+    source.write_text("when,x\n2024-03-10T01:00:00Z,1\n2024-03-10T01:30:00Z,2\n2024-03-10T03:00:00Z,3\n")
+    mixupy.mixup_file(source, out, dates="when", random_state=0, buffer_rows=2, concat=True)
+    assert pd.read_csv(out)["when"].str.endswith("+00:00").all()
+
+
+def test_a_header_only_file_with_dates_says_it_has_no_rows(tmp_path: Path) -> None:
+    source = tmp_path / "d.csv"
+    source.write_text("when,x\n")
+    with pytest.raises(ValueError, match="holds no data rows, only a header"):
+        mixupy.mixup_file(source, tmp_path / "out.csv", dates="when")
