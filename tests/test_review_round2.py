@@ -7,20 +7,28 @@
   auto``) as a category, silently: the file's roles come from its first block, not from ``mixup``'s.
 - A ``dates`` column whose UTC offset changes between blocks (summer time) was read with one offset per block and
   written with both, where the same file read in one block is an error.
+- A ``date_format`` with a directive that strptime does not know (``%Q``) came out as pandas' bare error, with
+  no parameter named, and ``--date-format`` with a bad format exited 1 (bad data), not 2 (usage).
 - A header-only file with ``dates`` was "Length of values (1) does not match length of index (0)".
+- A stop signal put off by the command's handler (it came inside lock code) in the last millisecond of a run
+  was dropped with the alarm when the run ended: ``main()`` returned 0, and an in-process caller never saw it.
 """
 
 from __future__ import annotations
 
+import signal
+import threading
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
 import pytest
 
 import mixupy
+from mixupy import cli
 from mixupy.cli import main
 
 
@@ -94,8 +102,41 @@ def test_utc_offsets_that_differ_between_blocks_are_an_error_as_in_one_block(tmp
     assert pd.read_csv(out)["when"].str.endswith("+00:00").all()
 
 
+def test_a_date_format_strptime_cannot_read_is_refused_in_the_callers_terms(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "d.csv"
+    source.write_text("when,x\n01/03/2020,0\n02/03/2020,1\n")
+    out = tmp_path / "out.csv"
+    with pytest.raises(ValueError, match=r"`date_format` '%Q' cannot read dates: 'Q' is a bad directive"):
+        mixupy.mixup_file(source, out, dates="when", date_format="%Q")
+    for bad, words in (("%Q", "'Q' is a bad directive"), ("dmy", "holds no % directive")):
+        assert main(["augment", str(source), "-o", str(out), "--dates", "when", "--date-format", bad]) == 2
+        err = capsys.readouterr().err.strip().splitlines()
+        assert len(err) == 1
+        assert "--date-format" in err[0]
+        assert words in err[0]
+    assert not out.exists()
+    assert main(["augment", str(source), "-o", str(out), "--dates", "when", "--date-format", "%d/%m/%Y %z"]) == 1
+    assert "does not fit the --date-format '%d/%m/%Y %z'" in capsys.readouterr().err
+
+
 def test_a_header_only_file_with_dates_says_it_has_no_rows(tmp_path: Path) -> None:
     source = tmp_path / "d.csv"
     source.write_text("when,x\n")
     with pytest.raises(ValueError, match="holds no data rows, only a header"):
         mixupy.mixup_file(source, tmp_path / "out.csv", dates="when")
+
+
+@pytest.mark.skipif(not hasattr(signal, "setitimer"), reason="POSIX interval timers")
+def test_a_signal_put_off_as_the_run_ends_is_acted_on_not_lost() -> None:
+    # SIGTERM inside the lock code is put off by a millisecond; a run that ends within it must still stop
+    inside_lock_code = SimpleNamespace(f_code=SimpleNamespace(co_filename=threading.__file__), f_back=None)
+    before = signal.getsignal(signal.SIGALRM)
+    with pytest.raises(cli.Stopped) as stopped, cli._stop_signals_raise():
+        handler = signal.getsignal(signal.SIGTERM)
+        assert callable(handler)
+        handler(signal.SIGTERM, inside_lock_code)  # put off: nothing raised yet
+    assert stopped.value.signum == signal.SIGTERM
+    assert signal.getsignal(signal.SIGALRM) is before  # put back, and no alarm left armed
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
