@@ -10,6 +10,9 @@
 - A ``date_format`` with a directive that strptime does not know (``%Q``) came out as pandas' bare error, with
   no parameter named, and ``--date-format`` with a bad format exited 1 (bad data), not 2 (usage).
 - A header-only file with ``dates`` was "Length of values (1) does not match length of index (0)".
+- ``mixup_dask`` decides ``categorical="auto"`` from the meta, which holds no values: an object column of
+  ``Decimal`` was taken as a category and carried unmixed, silently.
+- A polars or pyarrow decimal column was refused with no word of the cast that mixes it.
 - A stop signal put off by the command's handler (it came inside lock code) in the last millisecond of a run
   was dropped with the alarm when the run ended: ``main()`` returned 0, and an in-process caller never saw it.
 """
@@ -140,3 +143,31 @@ def test_a_signal_put_off_as_the_run_ends_is_acted_on_not_lost() -> None:
     assert stopped.value.signum == signal.SIGTERM
     assert signal.getsignal(signal.SIGALRM) is before  # put back, and no alarm left armed
     assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+
+
+def test_mixup_dask_refuses_a_partition_of_decimals_that_auto_took_from_the_meta() -> None:
+    dask = pytest.importorskip("dask")
+    dd = pytest.importorskip("dask.dataframe")
+    data = _frame([Decimal("1.5"), Decimal("2.5"), Decimal("3.5"), Decimal("4.5")])
+    with dask.config.set({"dataframe.convert-string": False}):  # object columns stay object: the meta holds none
+        frame = dd.from_pandas(data, npartitions=2).categorize(columns=["y"])
+        with pytest.raises(TypeError, match=r"data\['price'\]\.astype\(float\) to mix it as numbers"):
+            mixupy.mixup_dask(frame, labels="y", categorical="auto", random_state=0).compute()
+        named = mixupy.mixup_dask(frame, labels="y", categorical=["price"], random_state=0).compute()
+    assert set(named["price"]) <= set(data["price"])  # named: carried, as the caller asked
+
+
+@pytest.mark.parametrize(
+    ("kind", "cast"),
+    [("pyarrow", "pyarrow.compute.cast(data['price'], 'float64')"), ("polars", "pl.col('price').cast(pl.Float64)")],
+)
+def test_a_decimal_column_of_arrow_or_polars_is_refused_with_its_own_cast(kind: str, cast: str) -> None:
+    pa = pytest.importorskip("pyarrow")
+    prices = pa.array([Decimal("1.50"), Decimal("2.50"), Decimal("3.00"), Decimal("4.25")], pa.decimal128(6, 2))
+    data = pa.table({"x": [1.0, 2.0, 3.0, 4.0], "price": prices, "y": ["a", "b", "a", "b"]})
+    if kind == "polars":
+        data = pytest.importorskip("polars").from_arrow(data)
+    with pytest.raises(TypeError) as refused:
+        mixupy.mixup(data, labels="y", categorical="auto", random_state=0)
+    assert f"{cast} to mix it as numbers" in str(refused.value)
+    assert "astype" not in str(refused.value)

@@ -25,6 +25,8 @@ from mixupy._options import MixOptions, random_source
 from mixupy._validation import (
     check_bool,
     check_frame,
+    check_numeric_columns,
+    holds_numbers,
 )
 from mixupy.frame import mix_frame
 
@@ -136,6 +138,8 @@ def mixup_dask(
     meta = data._meta
     hint = f"Dask must know them without reading the data. Hint: data = data.categorize(columns=[{labels!r}])."
     roles, classes, out_meta = planned_result(meta, options, labels, unknown_classes=hint)
+    # object columns "auto" took from the meta, which holds no values: a partition's may be numbers (Decimal)
+    unsure = tuple(c for c in roles.categorical if meta[c].dtype == object) if options.categorical == "auto" else ()
     options = dataclasses.replace(options, categorical=tuple(roles.categorical))  # "auto" decided once, here
     numbers = _partition_numbers(data.npartitions)
     if shuffle:
@@ -159,6 +163,7 @@ def mixup_dask(
         classes=classes,
         meta_frame=out_meta,
         shuffled=shuffle,
+        unsure=unsure,
         meta=out_meta,
         align_dataframes=False,
         clear_divisions=True,
@@ -204,12 +209,16 @@ def _mix_partition(
     classes: list[Any] | None,
     meta_frame: pd.DataFrame,
     shuffled: bool,
+    unsure: tuple[Hashable, ...] = (),
 ) -> pd.DataFrame:
-    """Mix one partition with the seed of its position."""
+    """Mix one partition with the seed of its position. ``unsure``: the object columns that ``categorical="auto"``
+    took from the meta; one that holds numbers (``Decimal``) here is refused, as ``mixup`` refuses it."""
     number = int(numbers["number"].iloc[0])
     if shuffled:  # the order a shuffle delivers rows in may vary: sort by the random key
         part = part.sort_values(list(_KEYS), kind="stable").drop(columns=list(_KEYS))
     if len(part) == 0:
         return meta_frame
+    if held := [c for c in unsure if holds_numbers(part[c])]:
+        check_numeric_columns(part, held)  # raises, with the conversion that mixes them
     rng = np.random.default_rng(np.random.SeedSequence(entropy, spawn_key=(*spawn_key, number)))
     return mix_frame(check_frame(part), options, rng, classes=classes)

@@ -143,6 +143,12 @@ TERMS: Mapping[str, Mapping[str, str]] = MappingProxyType(
 )
 
 
+#: How a caller of each kind converts a column of number objects (decimals) to floats.
+_CASTS = MappingProxyType(
+    {"polars": "pl.col({c!r}).cast(pl.Float64)", "pyarrow": "pyarrow.compute.cast({data}[{c!r}], 'float64')"}
+)
+
+
 def _names(columns: Sequence[Hashable], terms: str) -> str:
     """Column names as a caller writes them: a Python list, or one word of a shell command (quoted where needed)."""
     return repr(list(columns)) if terms != "cli" else shlex.quote(",".join(str(c) for c in columns))
@@ -200,7 +206,8 @@ class NonNumericColumnsError(TypeError):
             if terms in ("cli", "file"):  # a Parquet file's decimal columns
                 numbers = f"store {', '.join(map(repr, self.numbers))} as floats (float64) in the file"
             else:
-                numbers = ", ".join(f"{self.name}[{c!r}].astype(float)" for c in self.numbers)
+                cast = _CASTS.get(terms, "{data}[{c!r}].astype(float)")
+                numbers = ", ".join(cast.format(data=self.name, c=c) for c in self.numbers)
             ways.append(f"{numbers} to mix {'it' if one else 'them'} as numbers")
             ways[-1] += f" ({held} number objects, such as Decimal)"
         if text and "categorical" in self.options:
