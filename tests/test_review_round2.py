@@ -171,3 +171,13 @@ def test_a_decimal_column_of_arrow_or_polars_is_refused_with_its_own_cast(kind: 
         mixupy.mixup(data, labels="y", categorical="auto", random_state=0)
     assert f"{cast} to mix it as numbers" in str(refused.value)
     assert "astype" not in str(refused.value)
+
+
+def test_a_parquet_decimal_column_null_in_the_first_block_is_not_a_category_of_auto(tmp_path: Path) -> None:
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    prices = pa.array([None, None, Decimal("3.00"), Decimal("4.25")], pa.decimal128(6, 2))
+    source = tmp_path / "d.parquet"
+    pq.write_table(pa.table({"x": [1.0, 2.0, 3.0, 4.0], "price": prices}), source)
+    with pytest.raises(TypeError, match=r"non-numeric columns: 'price'"):  # refused, never carried unmixed
+        mixupy.mixup_file(source, tmp_path / "out.csv", categorical="auto", buffer_rows=2, random_state=0)

@@ -265,12 +265,21 @@ class Reader:
         chunks = self._chunks(columns)
         first = next(chunks, (pd.DataFrame(columns=columns), 0))[0]
         del chunks  # the reader, closed as it goes
+        decimals = set(self._decimals())
         return [
             c
             for c in first.columns
-            if c not in set(exclude)
+            if c not in set(exclude) | decimals
             and not (is_numeric_dtype(first[c].dtype) or is_time_dtype(first[c].dtype) or holds_numbers(first[c]))
         ]  # a Parquet file's decimal columns are numbers, refused with the way to mix them
+
+    def _decimals(self) -> list[Hashable]:
+        """A Parquet file's decimal columns, by its schema: numbers, even where a first block holds only nulls."""
+        if not self.parquet:
+            return []
+        import pyarrow as pa
+
+        return [f.name for f in self.file.schema_arrow if pa.types.is_decimal(f.type)]
 
     def _date_formats(self) -> dict[str, tuple[str, int, str]]:
         """Each ``dates`` column's format, with the first value it was guessed from and that value's row: guessed
