@@ -31,6 +31,7 @@ def _interrupt_lock_code(handler: Callable[[int, Any], None], *, pool: bool, eve
             handler(signum, frame)
 
     previous = signal.signal(signal.SIGUSR1, gated)
+    alarm = signal.getsignal(signal.SIGALRM)  # the command's handler puts its own there: put back below
     stop = threading.Event()
     main = threading.main_thread().ident or 0
 
@@ -65,6 +66,8 @@ def _interrupt_lock_code(handler: Callable[[int, Any], None], *, pool: bool, eve
         stop.set()
         sender.join()
         signal.signal(signal.SIGUSR1, previous)
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, alarm)
         workers.shutdown(wait=True)  # hangs if a future's lock was left held
     return caught, held
 

@@ -20,7 +20,7 @@ signal.signal(signal.SIGINT, _interrupted_while_starting)
 
 def _memory_of_its_own_process() -> None:
     """The command runs in a process of its own, so it may choose how that process allocates (the library never
-    does), for a peak about 45 MB lower on 1M x 9, at the same speed (docs/scaling.md, "Memory").
+    does), for a peak about 45 MB lower on 1M x 9, at the same speed (docs/scaling.md, "Memory pool").
 
     Arrow's default pool becomes the system allocator, the one NumPy allocates from, so that what one frees the
     other reuses (pyarrow reads ``ARROW_DEFAULT_MEMORY_POOL`` when it is first used); and glibc keeps two heaps

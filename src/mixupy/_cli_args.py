@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import argparse
 
-__all__ = ["alpha", "bandwidth", "count", "labels", "names", "seed", "sep"]
+__all__ = ["alpha", "bandwidth", "count", "date_format", "labels", "names", "seed", "sep"]
 
 
 def alpha(text: str) -> float:
@@ -59,6 +59,15 @@ def sep(text: str) -> str:
         msg = f"expected one character, the field separator (',', ';', '\\t', '|'); got {text!r}"
         raise argparse.ArgumentTypeError(msg)
     return sep
+
+
+def date_format(text: str) -> str:
+    """A format that strptime reads dates by (``%d/%m/%Y``)."""
+    from mixupy._defaults import date_format_fault
+
+    if (fault := date_format_fault(text)) is not None:
+        raise argparse.ArgumentTypeError(fault)
+    return text
 
 
 def column_list(text: str, expected: str, twice_hint: str = "") -> list[str]:

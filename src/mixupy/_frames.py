@@ -330,6 +330,7 @@ def _in_terms(
     if isinstance(error, NonNumericColumnsError):
         columns = {c: types.get(str(c), d) for c, d in error.columns.items()}
         return NonNumericColumnsError(
-            error.name, columns, terms=kind, detail=error.detail, dates=error.dates, options=error.options
-        )
+            error.name, columns, terms=kind, detail=error.detail, dates=error.dates, options=error.options,
+            numbers=error.numbers,
+        )  # fmt: skip
     return MissingValuesError(error.name, error.found, terms=kind)

@@ -187,6 +187,7 @@ def _add_reading(aug: Any) -> None:
     )
     aug.add_argument(
         "--date-format",
+        type=_args.date_format,
         default=None,
         metavar="FORMAT",
         help="how the --dates columns are written, as strftime writes it ('%%d/%%m/%%Y %%H:%%M' for day first); "
@@ -260,10 +261,16 @@ def _stop_signals_raise() -> Iterator[None]:
     try:
         yield
     finally:
-        if alarm is not None and signal.getsignal(alarm) is not previous[alarm]:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)
+        deferred = None
+        try:  # the alarm may yet go off here, and raise: the handlers are put back all the same
+            if alarm is not None and (ours := signal.getsignal(alarm)) is not previous[alarm]:
+                # a signal put off and not yet acted on while the alarm is still armed
+                deferred = ours if signal.setitimer(signal.ITIMER_REAL, 0)[0] > 0 else None
+        finally:
+            for signum, handler in previous.items():
+                signal.signal(signum, handler)
+        if alarm is not None and callable(deferred):  # acted on now, never lost: it raises its error
+            deferred(alarm, None)
 
 
 def _when_safe(error: Callable[[int], BaseException]) -> Callable[[int, Any], None]:

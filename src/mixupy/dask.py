@@ -23,7 +23,13 @@ import pandas as pd
 from mixupy._columns import planned_result
 from mixupy._labels import MissingLabelsError
 from mixupy._options import MixOptions, random_source
-from mixupy._validation import MissingValuesError, check_bool, check_frame
+from mixupy._validation import (
+    MissingValuesError,
+    check_bool,
+    check_frame,
+    check_numeric_columns,
+    holds_numbers,
+)
 from mixupy.frame import mix_frame
 
 __all__ = ["mixup_dask"]
@@ -134,6 +140,8 @@ def mixup_dask(
     meta = data._meta
     hint = f"Dask must know them without reading the data. Hint: data = data.categorize(columns=[{labels!r}])."
     roles, classes, out_meta = planned_result(meta, options, labels, unknown_classes=hint)
+    # object columns "auto" took from the meta, which holds no values: a partition's may be numbers (Decimal)
+    unsure = tuple(c for c in roles.categorical if meta[c].dtype == object) if options.categorical == "auto" else ()
     options = dataclasses.replace(options, categorical=tuple(roles.categorical))  # "auto" decided once, here
     numbers = _partition_numbers(data.npartitions)
     if shuffle:
@@ -157,6 +165,7 @@ def mixup_dask(
         classes=classes,
         meta_frame=out_meta,
         shuffled=shuffle,
+        unsure=unsure,
         meta=out_meta,
         align_dataframes=False,
         clear_divisions=True,
@@ -202,13 +211,17 @@ def _mix_partition(
     classes: list[Any] | None,
     meta_frame: pd.DataFrame,
     shuffled: bool,
+    unsure: tuple[Hashable, ...] = (),
 ) -> pd.DataFrame:
-    """Mix one partition with the seed of its position."""
+    """Mix one partition with the seed of its position. ``unsure``: the object columns that ``categorical="auto"``
+    took from the meta; one that holds numbers (``Decimal``) here is refused, as ``mixup`` refuses it."""
     number = int(numbers["number"].iloc[0])
     if shuffled:  # the order a shuffle delivers rows in may vary: sort by the random key
         part = part.sort_values(list(_KEYS), kind="stable").drop(columns=list(_KEYS))
     if len(part) == 0:
         return meta_frame
+    if held := [c for c in unsure if holds_numbers(part[c])]:
+        check_numeric_columns(part, held)  # raises, with the conversion that mixes them
     rng = np.random.default_rng(np.random.SeedSequence(entropy, spawn_key=(*spawn_key, number)))
     where = f" of partition {number}" + (" after the shuffle" if shuffled else f" (data.partitions[{number}])")
     try:

@@ -21,6 +21,7 @@ from mixupy._validation import (
     ColumnNotFoundError,
     OptionConflictError,
     PicklableError,
+    holds_numbers,
     is_numeric_dtype,
     is_time_dtype,
 )
@@ -265,11 +266,21 @@ class Reader:
         chunks = self._chunks(columns)
         first = next(chunks, (pd.DataFrame(columns=columns), 0))[0]
         del chunks  # the reader, closed as it goes
+        decimals = set(self._decimals())
         return [
             c
             for c in first.columns
-            if c not in set(exclude) and not (is_numeric_dtype(first[c].dtype) or is_time_dtype(first[c].dtype))
-        ]
+            if c not in set(exclude) | decimals
+            and not (is_numeric_dtype(first[c].dtype) or is_time_dtype(first[c].dtype) or holds_numbers(first[c]))
+        ]  # a Parquet file's decimal columns are numbers, refused with the way to mix them
+
+    def _decimals(self) -> list[Hashable]:
+        """A Parquet file's decimal columns, by its schema: numbers, even where a first block holds only nulls."""
+        if not self.parquet:
+            return []
+        import pyarrow as pa
+
+        return [f.name for f in self.file.schema_arrow if pa.types.is_decimal(f.type)]
 
     def _date_formats(self) -> dict[str, tuple[str, int, str]]:
         """Each ``dates`` column's format, with the first value it was guessed from and that value's row: guessed
@@ -339,13 +350,21 @@ class Reader:
                 low_memory=False,  # each block's types from the whole block: no DtypeWarning on stderr
             )
             position = 0
+            zones: dict[Hashable, tuple[str, Any]] = {}  # each dates column's offset, from its first block
             with reader:
                 for read in reader:
                     chunk = read.drop(columns=dropped) if columns is None and dropped else read
                     for name in (c for c in self.dates if c in chunk.columns):
-                        if not is_time_dtype(chunk[name].dtype):  # pandas leaves what it cannot parse as text
-                            known = self._date_formats().get(str(name))
-                            raise ValueError(not_dates(chunk[name], known, given=self.date_format is not None))
+                        column = chunk[name]
+                        if column.empty:  # a header and no rows: nothing that is not a date
+                            continue
+                        if is_time_dtype(column.dtype):  # and with the UTC offset of its first block, as in one
+                            zone, at = str(getattr(column.dtype, "tz", None)), int(column.index[0])
+                            if zones.setdefault(name, (zone, ("", at, str(column.iloc[0]))))[0] == zone:
+                                continue
+                        # pandas leaves what it cannot parse as text
+                        known = self._date_formats().get(str(name)) or zones.get(name, (None, None))[1]
+                        raise ValueError(not_dates(column, known, given=self.date_format is not None))
                     if self.unit == "B":
                         now = raw.tell()
                         yield chunk, now - position

@@ -241,20 +241,18 @@ def check_probability(value: Any, name: str) -> float:
 
 
 def check_date_format(date_format: Any, dates: Sequence[Hashable]) -> str | None:
-    """``date_format``: None, or a :meth:`datetime.strftime` format (with at least one ``%`` directive) for the
-    columns that ``dates`` names, which must name some."""
+    """``date_format``: None, or a :meth:`datetime.strftime` format (with at least one ``%`` directive, each one
+    that strptime reads) for the columns that ``dates`` names, which must name some."""
     if date_format is None:
         return None
     if not isinstance(date_format, str):
         msg = "`date_format` must be a string such as '%d/%m/%Y', how the `dates` columns are written; got "
         msg += f"{date_format!r}."
         raise TypeError(msg)
-    if "%" not in date_format:
-        msg = (
-            f"`date_format` is a strftime format, such as '%d/%m/%Y' or '%Y-%m-%d %H:%M', how the `dates` columns "
-            f"are written; {date_format!r} holds no % directive."
-        )
-        raise ValueError(msg)
+    from mixupy._defaults import date_format_fault
+
+    if (fault := date_format_fault(date_format)) is not None:
+        raise ValueError(f"`date_format` {fault}.")
     if not dates:
         msg = "`date_format` says how the `dates` columns are written, and `dates` names none: name them in `dates`."
         raise OptionConflictError(msg)

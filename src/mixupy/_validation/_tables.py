@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime
+import decimal
+import numbers
 import shlex
 import warnings
 from collections.abc import Hashable, Mapping, Sequence
@@ -141,6 +143,12 @@ TERMS: Mapping[str, Mapping[str, str]] = MappingProxyType(
 )
 
 
+#: How a caller of each kind converts a column of number objects (decimals) to floats.
+_CASTS = MappingProxyType(
+    {"polars": "pl.col({c!r}).cast(pl.Float64)", "pyarrow": "pyarrow.compute.cast({data}[{c!r}], 'float64')"}
+)
+
+
 def _names(columns: Sequence[Hashable], terms: str) -> str:
     """Column names as a caller writes them: a Python list, or one word of a shell command (quoted where needed)."""
     return repr(list(columns)) if terms != "cli" else shlex.quote(",".join(str(c) for c in columns))
@@ -194,8 +202,12 @@ class NonNumericColumnsError(PicklableError, TypeError):
         ways = [f"{words['dates'].format(_names(dates, terms))} to mix the dates in time"] if dates else []
         if self.numbers:  # Python number objects (Decimal, from a database), which pandas keeps as object
             one = len(self.numbers) == 1
-            numbers = ", ".join(f"{self.name}[{c!r}].astype(float)" for c in self.numbers)
             held = "it holds" if one else "they hold"
+            if terms in ("cli", "file"):  # a Parquet file's decimal columns
+                numbers = f"store {', '.join(map(repr, self.numbers))} as floats (float64) in the file"
+            else:
+                cast = _CASTS.get(terms, "{data}[{c!r}].astype(float)")
+                numbers = ", ".join(cast.format(data=self.name, c=c) for c in self.numbers)
             ways.append(f"{numbers} to mix {'it' if one else 'them'} as numbers")
             ways[-1] += f" ({held} number objects, such as Decimal)"
         if text and "categorical" in self.options:
@@ -242,14 +254,24 @@ def check_numeric_columns(
 
 #: What :func:`pandas.api.types.infer_dtype` says of an object column that holds numbers only.
 _NUMBER_KINDS = frozenset({"decimal", "integer", "floating", "mixed-integer-float"})
+#: What it says of numbers of two kinds (Decimal with int or float) and of Fractions, as of numbers with text.
+_MIXED_KINDS = frozenset({"mixed", "mixed-integer"})
 
 
 def holds_numbers(column: pd.Series) -> bool:
     """True for an object column whose values (missing ones aside) are all Python numbers, such as the
-    ``Decimal`` values a database driver gives: numbers to convert, not categories."""
+    ``Decimal`` values a database driver gives (with ints among them, or floats): numbers to convert, not
+    categories. Booleans and complex numbers are not such numbers."""
     if column.dtype != object:
         return False
-    return pd.api.types.infer_dtype(column, skipna=True) in _NUMBER_KINDS
+    kind = pd.api.types.infer_dtype(column, skipna=True)
+    if kind in _NUMBER_KINDS:
+        return True
+    return kind in _MIXED_KINDS and all(_is_real(value) for value in column.dropna())  # stops at the first text
+
+
+def _is_real(value: Any) -> bool:
+    return isinstance(value, (numbers.Real, decimal.Decimal)) and not isinstance(value, (bool, np.bool_))
 
 
 def check_one_hot_columns(data: pd.DataFrame, columns: Sequence[Hashable]) -> None:
@@ -474,7 +496,9 @@ def check_block_numeric(
         earlier = "; the rows before held numbers there" if first_row and details else ""
         if header and header == len(details):
             earlier += "; that row repeats the header (files joined together?): remove the header lines in the data"
-        raise NonNumericColumnsError("data", bad, terms=terms, detail=f"{where}{earlier}", dates=dates)
+        numbers = [c for c in bad if holds_numbers(block[c])]  # a Parquet file's decimal columns
+        detail = f"{where}{earlier}"
+        raise NonNumericColumnsError("data", bad, terms=terms, detail=detail, dates=dates, numbers=numbers)
 
 
 def _looks_like_a_date(value: Any) -> bool:
