@@ -38,18 +38,23 @@ def test_help_version_and_usage_errors_load_neither_numpy_nor_pandas() -> None:
     assert loaded == []
 
 
-def test_the_command_allocates_from_the_system_pool_unless_told_otherwise() -> None:
-    # The command's own process (python -m mixupy, the console script) gives Arrow the system allocator, where
-    # the library never changes a user's process: import mixupy leaves pyarrow's own default (mimalloc).
+def test_the_command_allocates_from_the_system_pool_for_parquet_unless_told_otherwise() -> None:
+    # The command's own process (python -m mixupy, the console script) gives Arrow the system allocator when it
+    # names a Parquet file; a CSV keeps pyarrow's own pool, and so does a program that imports mixupy.
     env = {k: v for k, v in os.environ.items() if k != "ARROW_DEFAULT_MEMORY_POOL"}
     env["PYTHONPATH"] = str(ROOT / "src")
-    cases = [("mixupy.__main__", None, "system"), ("mixupy.__main__", "jemalloc", "jemalloc"), ("mixupy", None, "")]
-    for module, chosen, expected in cases:
-        code = f"import {module}, pyarrow; print(pyarrow.default_memory_pool().backend_name)"
+    parquet, csv = ["augment", "in.PARQUET", "-o", "out.csv"], ["augment", "in.csv", "-o", "out.csv"]
+    cases = [("mixupy.__main__", parquet, None, True), ("mixupy.__main__", parquet, "jemalloc", False)]
+    cases += [("mixupy.__main__", csv, None, False), ("mixupy", parquet, None, False)]
+    for module, args, chosen, system in cases:
+        code = f"import sys; sys.argv[1:] = {args!r}; import {module}, pyarrow as pa"
+        code += "; print(pa.default_memory_pool().backend_name)"
         run_env = env if chosen is None else {**env, "ARROW_DEFAULT_MEMORY_POOL": chosen}
         done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=run_env, check=True)
         backend = done.stdout.strip()
-        assert backend == expected if expected else backend != "system", (module, chosen, backend, done.stderr)
+        assert (backend == "system") == system, (module, args, chosen, backend, done.stderr)
+        if chosen is not None:
+            assert backend == chosen
 
 
 def test_public_names_resolve() -> None:
