@@ -20,23 +20,21 @@ def alpha(text: str) -> float:
 
 
 def count(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value <= 0:
-        msg = f"expected a positive integer, got {text!r}"
-        raise argparse.ArgumentTypeError(msg)
-    return value
+    return _integer(text, 1, "a positive integer")
 
 
 def seed(text: str) -> int:
+    return _integer(text, 0, "an integer >= 0")
+
+
+def _integer(text: str, least: int, expected: str) -> int:
+    """``text`` as an integer of at least ``least``, or an error that says what was ``expected``."""
     try:
         value = int(text)
     except ValueError:
-        value = -1
-    if value < 0:
-        msg = f"expected an integer >= 0, got {text!r}"
+        value = least - 1
+    if value < least:
+        msg = f"expected {expected}, got {text!r}"
         raise argparse.ArgumentTypeError(msg)
     return value
 
